@@ -1,0 +1,3 @@
+from hub.app.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Layer 5, ``api``: the GraphQL schema (strawberry types and resolvers)."""

@@ -1,0 +1,71 @@
+"""The Starlette application: ``/graphql`` and ``/health``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from hub import __version__
+from hub.api.schema import schema
+from hub.config import Settings
+from hub.store.engine import Database
+from hub.store.migrate import current_revision, head_revision
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
+    """Build the app; with no arguments, from the environment (what ``hub serve`` runs)."""
+    settings = settings or Settings.from_env()
+    database = database or Database(settings.database_url)
+    head = head_revision()
+
+    async def health(_: Request) -> JSONResponse:
+        body: dict[str, object] = {
+            "status": "ok",
+            "version": __version__,
+            "database": {"backend": database.backend, "revision": None, "head": head},
+        }
+        try:
+            revision = await current_revision(database)
+        except (SQLAlchemyError, OSError):
+            body["status"] = "unavailable"
+            return JSONResponse(body, status_code=503)
+        body["database"] = {"backend": database.backend, "revision": revision, "head": head}
+        if revision != head:
+            body["status"] = "migration needed"
+            return JSONResponse(body, status_code=503)
+        return JSONResponse(body)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await database.dispose()
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route("/graphql", GraphQL(schema)),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )

@@ -1,0 +1,1 @@
+"""Layer 2, ``check``: reconciliation findings over a parsed document."""

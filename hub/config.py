@@ -1,0 +1,38 @@
+"""Settings read from the environment; nothing here opens a connection."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///hub.db"
+"""The embedded default: a SQLite file ``hub.db`` in the current directory."""
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the hub needs to know about its surroundings.
+
+    Built from the environment by :meth:`from_env`; tests build their own.
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    """``HUB_DATABASE_URL``: ``sqlite+aiosqlite:///path.db`` or ``postgresql+asyncpg://…``."""
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    """``HUB_CORS_ORIGINS``: comma-separated origins allowed to call the API from a browser."""
+    debug: bool = False
+    """``HUB_DEBUG``: show error details and field suggestions to clients."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        origins = environ.get("HUB_CORS_ORIGINS", "")
+        return cls(
+            database_url=environ.get("HUB_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            debug=environ.get("HUB_DEBUG", "").strip().lower() in _TRUE,
+        )

@@ -1,0 +1,196 @@
+"""The vocabulary every layer shares: classification schemes and levels, tables, columns.
+
+This module imports no other part of the hub, so that ``parse`` (the first layer) may use it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "BudgetTable",
+    "Comparator",
+    "Level",
+    "LineKind",
+    "Measure",
+    "Scheme",
+    "Severity",
+    "Side",
+    "SourceFormat",
+    "ThreePublicItem",
+    "level_of",
+    "parent_of",
+    "subtree_bounds",
+]
+
+
+class Scheme(StrEnum):
+    """A classification scheme (科目体系)."""
+
+    FUNCTIONAL = "FUNCTIONAL"
+    """支出功能分类: what the money is for (215 资源勘探工业信息等支出)."""
+    DEPARTMENTAL_ECONOMIC = "DEPARTMENTAL_ECONOMIC"
+    """部门预算支出经济分类: what the money buys, as departments budget it (301 工资福利支出)."""
+    GOVERNMENTAL_ECONOMIC = "GOVERNMENTAL_ECONOMIC"
+    """政府预算支出经济分类: the same for the government budget as a whole (501 …)."""
+
+
+class Level(StrEnum):
+    """A node's depth in a classification tree, read from the length of its code."""
+
+    CLASS = "CLASS"
+    """类: three digits."""
+    SECTION = "SECTION"
+    """款: five digits."""
+    ITEM = "ITEM"
+    """项: seven digits."""
+
+
+_LEVEL_BY_LENGTH = {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}
+_DEEPEST = 7
+
+
+def level_of(code: str) -> Level:
+    """The level of a classification code: the code is the path (215 → 21505 → 2150517)."""
+    if not code.isascii() or not code.isdigit() or len(code) not in _LEVEL_BY_LENGTH:
+        raise ValueError(f"not a classification code: {code!r} (expected 3, 5 or 7 digits)")
+    return _LEVEL_BY_LENGTH[len(code)]
+
+
+def parent_of(code: str) -> str | None:
+    """The parent's code (the code minus its last two digits), or None for a 类."""
+    return None if level_of(code) is Level.CLASS else code[:-2]
+
+
+def subtree_bounds(code: str) -> tuple[str, str]:
+    """Inclusive bounds ``(low, high)`` of the codes in the subtree rooted at ``code``.
+
+    ``code BETWEEN low AND high`` selects the node and all its descendants with an index range
+    scan: codes are digit strings, so every descendant sorts between the code itself and the
+    code padded with nines to the deepest level (215 → 2159999).
+    """
+    level_of(code)
+    return code, code.ljust(_DEEPEST, "9")
+
+
+class BudgetTable(StrEnum):
+    """One of the standard tables of a departmental budget (预算01表 … 08表)."""
+
+    INCOME_EXPENDITURE_SUMMARY = "INCOME_EXPENDITURE_SUMMARY"
+    """部门收支总表 (table 1)."""
+    INCOME_SUMMARY = "INCOME_SUMMARY"
+    """部门收入总表 (table 2)."""
+    EXPENDITURE_SUMMARY = "EXPENDITURE_SUMMARY"
+    """部门支出总表 (table 3)."""
+    FISCAL_SUMMARY = "FISCAL_SUMMARY"
+    """财政拨款收支总表 (table 4)."""
+    GENERAL_FUNCTIONAL = "GENERAL_FUNCTIONAL"
+    """一般公共预算支出表（按功能科目到项级）(table 5)."""
+    GENERAL_BASIC_ECONOMIC = "GENERAL_BASIC_ECONOMIC"
+    """一般公共预算基本支出表（按经济科目到款级）(table 6)."""
+    THREE_PUBLIC = "THREE_PUBLIC"
+    """一般公共预算“三公”经费支出表 (table 7)."""
+    FUND_FUNCTIONAL = "FUND_FUNCTIONAL"
+    """政府性基金预算支出表（按功能科目到项级）(table 8)."""
+
+
+class Measure(StrEnum):
+    """An amount column of a budget table, named for what it measures."""
+
+    TOTAL = "total"
+    """合计 / 预算数."""
+    BASIC = "basic"
+    """基本保障支出（小计）: personnel + operating."""
+    PERSONNEL = "personnel"
+    """人员经费支出."""
+    OPERATING = "operating"
+    """标准公用经费支出."""
+    PROJECT = "project"
+    """项目支出（小计）."""
+    PROJECT_REGULAR = "project_regular"
+    """经常性项目."""
+    PROJECT_ONE_OFF = "project_one_off"
+    """当年一次性项目."""
+    PROJECT_MULTI_YEAR = "project_multi_year"
+    """跨年一次性项目."""
+    CONTINGENCY = "contingency"
+    """项目支出不可预见费."""
+    BUSINESS = "business"
+    """事业单位经营支出."""
+    SUBSIDIARY = "subsidiary"
+    """对附属单位补助支出."""
+    REMIT = "remit"
+    """上缴上级支出."""
+
+
+class LineKind(StrEnum):
+    """What a row of a budget table stands for."""
+
+    TOTAL = "TOTAL"
+    """合计: the table's grand total."""
+    DEPARTMENT = "DEPARTMENT"
+    """A department's row (209 咸宁市经济和信息化局)."""
+    UNIT = "UNIT"
+    """A budget unit's row (209001 …本级)."""
+    SUBJECT = "SUBJECT"
+    """A node of a classification tree (科目)."""
+    ITEM = "ITEM"
+    """A labelled item of a summary table (一、一般公共预算拨款)."""
+
+
+class Side(StrEnum):
+    """The half of a two-sided summary table a row stands in."""
+
+    INCOME = "INCOME"
+    """收入."""
+    EXPENDITURE = "EXPENDITURE"
+    """支出."""
+
+
+class Severity(StrEnum):
+    """How much a reconciliation finding matters."""
+
+    ERROR = "ERROR"
+    """The figures contradict each other beyond rounding."""
+    WARNING = "WARNING"
+    """Something is missing or odd, but the figures may still be right."""
+    ROUNDING = "ROUNDING"
+    """A difference the printed precision explains."""
+    INFO = "INFO"
+    """Worth knowing; nothing wrong."""
+
+
+class ThreePublicItem(StrEnum):
+    """A line of the “三公” table."""
+
+    TOTAL = "TOTAL"
+    """合计."""
+    OVERSEAS = "OVERSEAS"
+    """因公出国（境）费用."""
+    RECEPTION = "RECEPTION"
+    """公务接待费."""
+    VEHICLES = "VEHICLES"
+    """公车购置及运行维护费."""
+    VEHICLE_PURCHASE = "VEHICLE_PURCHASE"
+    """公务用车购置."""
+    VEHICLE_OPERATION = "VEHICLE_OPERATION"
+    """公务用车运行维护费."""
+
+
+class Comparator(StrEnum):
+    """The comparison a performance indicator's target value states (≥10 个)."""
+
+    GE = "GE"
+    LE = "LE"
+    GT = "GT"
+    LT = "LT"
+    EQ = "EQ"
+
+
+class SourceFormat(StrEnum):
+    """The format of a disclosure's source file."""
+
+    TEXT = "TEXT"
+    """Text converted from the published PDF (the seed's format)."""
+    PDF = "PDF"
+    """The published PDF itself."""

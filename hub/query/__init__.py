@@ -1,0 +1,1 @@
+"""Layer 4, ``query``: rollups and dataloaders over the store."""

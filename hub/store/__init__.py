@@ -1,0 +1,1 @@
+"""Layer 3, ``store``: SQLModel entities, the database, migrations and loading."""

@@ -1,0 +1,295 @@
+"""The relational model of disclosures and classification trees (SQLModel tables).
+
+Money columns hold integers of fen (分) in BIGINT; a NULL amount is a blank cell, which is not
+the same as a printed 0.00.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from hub.domain import (
+    BudgetTable,
+    Comparator,
+    Level,
+    LineKind,
+    Measure,
+    Scheme,
+    Severity,
+    Side,
+    SourceFormat,
+    ThreePublicItem,
+)
+
+__all__ = [
+    "MONEY_COLUMNS",
+    "BudgetLine",
+    "CatalogEntry",
+    "Department",
+    "Disclosure",
+    "Finding",
+    "GlossaryEntry",
+    "Indicator",
+    "NarrativeSection",
+    "PerformanceProject",
+    "Region",
+    "ThreePublicLine",
+    "Unit",
+]
+
+# Stable constraint names, so that migrations can name what they alter on every backend.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(enum: type[Enum]) -> Any:
+    # Stored as VARCHAR: no native ENUM types to migrate on PostgreSQL.
+    return sa.Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+def _money() -> Any:
+    return Field(default=None, sa_type=sa.BigInteger)
+
+
+def _parent(table: str) -> Any:
+    return Field(foreign_key=f"{table}.id", ondelete="CASCADE", index=True)
+
+
+class CatalogEntry(SQLModel, table=True):
+    """A node of a classification tree (科目) for the fiscal years it is valid for."""
+
+    __tablename__ = "catalog_entry"
+    __table_args__ = (sa.UniqueConstraint("scheme", "code", "valid_from"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme: Scheme = Field(sa_type=_enum(Scheme))
+    code: str = Field(max_length=7, index=True)
+    name: str = Field(max_length=200)
+    level: Level = Field(sa_type=_enum(Level))
+    parent_code: str | None = Field(default=None, max_length=7)
+    valid_from: int
+    valid_to: int | None = None
+    source: str = Field(max_length=200)
+
+
+class Region(SQLModel, table=True):
+    """A region with its administrative division code (咸宁市 421200)."""
+
+    __tablename__ = "region"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str | None = Field(default=None, max_length=12, unique=True)
+    name: str = Field(max_length=100)
+
+
+class Department(SQLModel, table=True):
+    """A department of a region (部门), e.g. 209 咸宁市经济和信息化局."""
+
+    __tablename__ = "department"
+    __table_args__ = (sa.UniqueConstraint("region_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = _parent("region")
+    code: str | None = Field(default=None, max_length=20)
+    name: str = Field(max_length=200, index=True)
+
+
+class Unit(SQLModel, table=True):
+    """A budget unit of a department (预算单位), e.g. 209001 …本级."""
+
+    __tablename__ = "unit"
+    __table_args__ = (sa.UniqueConstraint("department_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    code: str | None = Field(default=None, max_length=20)
+    name: str = Field(max_length=200)
+
+
+class Disclosure(SQLModel, table=True):
+    """One published budget document of one department for one fiscal year.
+
+    A corrected re-publication is a new version; the one it replaces keeps its rows and points
+    at its successor through ``superseded_by_id``, so the current version is the one with none.
+    """
+
+    __tablename__ = "disclosure"
+    __table_args__ = (
+        sa.UniqueConstraint("department_id", "fiscal_year", "version"),
+        sa.Index("ix_disclosure_current", "fiscal_year", "superseded_by_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    fiscal_year: int
+    version: int = 1
+    title: str = Field(max_length=300)
+    source_name: str = Field(max_length=300)
+    source_sha256: str = Field(max_length=64, index=True)
+    source_format: SourceFormat = Field(sa_type=_enum(SourceFormat))
+    ingested_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    superseded_by_id: int | None = Field(
+        default=None, foreign_key="disclosure.id", ondelete="SET NULL"
+    )
+
+
+class BudgetLine(SQLModel, table=True):
+    """A row of a budget table with each column's amount as printed."""
+
+    __tablename__ = "budget_line"
+    __table_args__ = (
+        sa.UniqueConstraint("disclosure_id", "table", "ordinal"),
+        sa.Index("ix_budget_line_subject", "scheme", "code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = _parent("disclosure")
+    table: BudgetTable = Field(sa_type=_enum(BudgetTable))
+    ordinal: int
+    """Position of the row within its table, from 1."""
+    kind: LineKind = Field(sa_type=_enum(LineKind))
+    side: Side | None = Field(default=None, sa_type=_enum(Side))
+    scheme: Scheme | None = Field(default=None, sa_type=_enum(Scheme))
+    code: str | None = Field(default=None, max_length=7)
+    """The classification code of a SUBJECT row."""
+    level: Level | None = Field(default=None, sa_type=_enum(Level))
+    label: str | None = Field(default=None, max_length=200)
+    """The printed code of a DEPARTMENT or UNIT row, or the label of an ITEM row."""
+    item: str | None = Field(default=None, max_length=64)
+    """A stable key for an ITEM row of a summary table (general_public_budget, …)."""
+    printed_name: str = Field(max_length=300)
+    source_line: int | None = None
+    total: int | None = _money()
+    basic: int | None = _money()
+    personnel: int | None = _money()
+    operating: int | None = _money()
+    project: int | None = _money()
+    project_regular: int | None = _money()
+    project_one_off: int | None = _money()
+    project_multi_year: int | None = _money()
+    contingency: int | None = _money()
+    business: int | None = _money()
+    subsidiary: int | None = _money()
+    remit: int | None = _money()
+
+    def amount(self, measure: Measure) -> int | None:
+        value: int | None = getattr(self, measure.value)
+        return value
+
+
+MONEY_COLUMNS: tuple[str, ...] = tuple(m.value for m in Measure)
+"""The BudgetLine columns that hold amounts, one per :class:`Measure`."""
+
+
+class ThreePublicLine(SQLModel, table=True):
+    """A line of the “三公” table (因公出国（境）, 公务接待, 公务用车)."""
+
+    __tablename__ = "three_public_line"
+    __table_args__ = (sa.UniqueConstraint("disclosure_id", "ordinal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = _parent("disclosure")
+    ordinal: int
+    item: ThreePublicItem | None = Field(default=None, sa_type=_enum(ThreePublicItem))
+    printed_label: str = Field(max_length=200)
+    amount: int | None = _money()
+    source_line: int | None = None
+
+
+class PerformanceProject(SQLModel, table=True):
+    """A project with performance targets (项目绩效目标表)."""
+
+    __tablename__ = "performance_project"
+    __table_args__ = (sa.UniqueConstraint("disclosure_id", "ordinal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = _parent("disclosure")
+    ordinal: int
+    name: str = Field(max_length=300)
+    amount: int | None = _money()
+    annual_target: str | None = Field(default=None, sa_type=sa.Text)
+    source_line: int | None = None
+
+
+class Indicator(SQLModel, table=True):
+    """A performance indicator: 一级指标 / 二级指标 / 指标名称 / 指标值."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (sa.UniqueConstraint("project_id", "ordinal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = _parent("performance_project")
+    ordinal: int
+    level1: str = Field(max_length=100)
+    level2: str = Field(max_length=100)
+    name: str = Field(max_length=300)
+    value_text: str = Field(max_length=300)
+    """The target as printed: ≥10 个, 100%, 4000 元/个, 连续覆盖."""
+    comparator: Comparator | None = Field(default=None, sa_type=_enum(Comparator))
+    value_number: str | None = Field(default=None, max_length=40)
+    """The number of the target as exact decimal text (not a float)."""
+    value_unit: str | None = Field(default=None, max_length=40)
+    source_line: int | None = None
+
+
+class NarrativeSection(SQLModel, table=True):
+    """A section of the document's prose, under its path of headings."""
+
+    __tablename__ = "narrative_section"
+    __table_args__ = (sa.UniqueConstraint("disclosure_id", "ordinal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = _parent("disclosure")
+    ordinal: int
+    heading_path: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    text: str = Field(sa_type=sa.Text)
+    source_line: int | None = None
+
+
+class GlossaryEntry(SQLModel, table=True):
+    """A term of the glossary (名词解释)."""
+
+    __tablename__ = "glossary_entry"
+    __table_args__ = (sa.UniqueConstraint("disclosure_id", "ordinal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = _parent("disclosure")
+    ordinal: int
+    term: str = Field(max_length=200)
+    definition: str = Field(sa_type=sa.Text)
+    source_line: int | None = None
+
+
+class Finding(SQLModel, table=True):
+    """What reconciliation found: a stated figure against what it should be."""
+
+    __tablename__ = "finding"
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = _parent("disclosure")
+    rule: str = Field(max_length=64)
+    severity: Severity = Field(sa_type=_enum(Severity))
+    table: BudgetTable | None = Field(default=None, sa_type=_enum(BudgetTable))
+    code: str | None = Field(default=None, max_length=20)
+    column: str | None = Field(default=None, max_length=32)
+    expected: int | None = _money()
+    actual: int | None = _money()
+    difference: int | None = _money()
+    message: str = Field(sa_type=sa.Text)
+    source_line: int | None = None

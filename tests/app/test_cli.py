@@ -1,0 +1,124 @@
+"""The ``hub`` command as a user runs it: a real process, its output and exit status."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hub import __version__
+from hub.store.migrate import head_revision
+
+
+def hub(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    return subprocess.run(
+        [sys.executable, "-m", "hub", *args],
+        cwd=cwd,
+        env={**environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_version(tmp_path: Path) -> None:
+    result = hub("--version", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, f"hub {__version__}\n")
+
+
+def test_db_upgrade_current_downgrade(
+    tmp_path: Path, backend: str, new_database_url: Callable[[str], str]
+) -> None:
+    env = {"HUB_DATABASE_URL": new_database_url(backend)}
+    assert hub("db", "current", cwd=tmp_path, env=env).stdout.startswith("revision: (empty")
+    up = hub("db", "upgrade", cwd=tmp_path, env=env)
+    assert (up.returncode, up.stdout) == (0, f"Database at revision {head_revision()}.\n")
+    current = hub("db", "current", cwd=tmp_path, env=env)
+    assert current.stdout == f"revision: {head_revision()}\nhead: {head_revision()}\n"
+    down = hub("db", "downgrade", "--revision", "base", cwd=tmp_path, env=env)
+    assert (down.returncode, down.stdout) == (0, "Database at revision None.\n")
+
+
+def test_the_default_database_is_hub_db_in_the_current_directory(tmp_path: Path) -> None:
+    assert hub("db", "upgrade", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "hub.db").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["db", "upgrade", "--database", "postgresql://x/y"], "unsupported database URL"),
+        (
+            ["db", "current", "--database", "postgresql+asyncpg://postgres@127.0.0.1:1/x"],
+            "cannot reach the database",
+        ),
+    ],
+)
+def test_errors_are_one_line_without_a_traceback(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = hub(*args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {message}")
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_creates_an_empty_database_and_answers_health(tmp_path: Path) -> None:
+    port = _free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hub", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "hub serve did not come up in 60 s"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json()["database"] == {
+            "backend": "sqlite",
+            "revision": head_revision(),
+            "head": head_revision(),
+        }
+        assert (tmp_path / "hub.db").is_file()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_refuses_a_database_at_another_revision(tmp_path: Path) -> None:
+    assert hub("db", "upgrade", cwd=tmp_path).returncode == 0
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "hub.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    result = hub("serve", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "run `hub db upgrade`" in result.stderr or "ffff" in result.stderr
+    assert "Traceback" not in result.stderr
