@@ -7,7 +7,7 @@ import pytest
 
 HUB = Path(__file__).resolve().parent.parent / "hub"
 LAYERS = ["parse", "check", "store", "query", "api", "app"]
-SHARED = {"domain", "money", "config", "resources"}
+SHARED = {"catalog", "config", "domain", "money", "resources"}
 
 
 def _hub_imports(path: Path) -> set[str]:

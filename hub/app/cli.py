@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -12,9 +16,16 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub import __version__
+from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
+from hub.catalog import Catalog, CatalogFileError
+from hub.check import Finding
 from hub.config import Settings
-from hub.store.catalog import CatalogFileError
+from hub.domain import Severity
+from hub.money import fen_to_wan
+from hub.parse import Overrides
+from hub.resources import resource_dir
 from hub.store.engine import Database, DatabaseURLError
+from hub.store.load import LoadStatus
 from hub.store.migrate import current_revision, downgrade, head_revision, upgrade
 
 __all__ = ["main"]
@@ -80,13 +91,21 @@ async def _revision(url: str) -> str | None:
         await database.dispose()
 
 
-def _prepare(url: str) -> None:
-    """Create and migrate an empty database; refuse one at another revision."""
+def _prepare(url: str, *, first_run: bool = False) -> None:
+    """Create and migrate an empty database; refuse one at another revision.
+
+    On ``first_run`` (``hub serve``) a new database also gets the documents in
+    ``fixtures/disclosures``, so that a new user sees data at once.
+    """
     revision = asyncio.run(_revision(url))
     head = head_revision()
     if revision is None:
         typer.echo("The database is empty: creating it and loading the catalog.", err=True)
         upgrade(url)
+        if first_run:
+            folder = resource_dir("fixtures") / "disclosures"
+            outcomes = asyncio.run(_ingest(url, [folder], Overrides()))
+            _report_ingest(outcomes)
     elif revision != head:
         raise UserError(
             f"the database is at schema revision {revision}, this hub needs {head}: "
@@ -137,7 +156,7 @@ def serve(
     import uvicorn
 
     settings = _settings(database)
-    _prepare(settings.database_url)
+    _prepare(settings.database_url, first_run=True)
     typer.echo(f"Serving http://{host}:{port}/graphql", err=True)
     uvicorn.run(
         "hub.app.web:create_app",
@@ -147,6 +166,179 @@ def serve(
         workers=workers,
         log_level="info",
     )
+
+
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="Fiscal year, when the title lacks it or is wrong.")
+]
+RegionNameOption = Annotated[str | None, typer.Option(help="Region name (咸宁市).")]
+RegionCodeOption = Annotated[
+    str | None, typer.Option(help="Administrative division code of the region (421200).")
+]
+DepartmentCodeOption = Annotated[str | None, typer.Option(help="Department code (209).")]
+DepartmentNameOption = Annotated[str | None, typer.Option(help="Department name.")]
+PathsArgument = Annotated[
+    list[Path], typer.Argument(help="Files, or folders to read every file of.", show_default=False)
+]
+
+
+def _overrides(
+    year: int | None,
+    region_name: str | None,
+    region_code: str | None,
+    department_code: str | None,
+    department_name: str | None,
+) -> Overrides:
+    return Overrides(year, region_name, region_code, department_code, department_name)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[Path], None]]:
+    """A progress bar on a terminal's stderr; nothing when stderr is a file or pipe."""
+    from rich.progress import Progress
+
+    with Progress(disable=not sys.stderr.isatty(), transient=True) as progress:
+        task = progress.add_task("Reading", total=total)
+        yield lambda path: progress.update(task, advance=1, description=path.name)
+
+
+async def _ingest(url: str, paths: list[Path], overrides: Overrides) -> list[Outcome]:
+    database = Database(url)
+    try:
+        with _progress(len(collect_files(paths))) as advance:
+            return await ingest_files(database, paths, overrides, advance)
+    finally:
+        await database.dispose()
+
+
+def _summary(outcome: Outcome) -> str:
+    document = outcome.document
+    assert document is not None
+    counts = outcome.severities()
+    findings = ", ".join(f"{counts[s]} {s.value.lower()}" for s in Severity if counts[s]) or "none"
+    lines = sum(len(t.rows) for t in document.tables.values())
+    tables = len(document.tables) + (1 if document.three_public else 0)
+    identity = document.identity
+    return (
+        f"{identity.department_name} {identity.fiscal_year}: {tables} tables, {lines} lines, "
+        f"findings: {findings}"
+    )
+
+
+def _report_ingest(outcomes: list[Outcome]) -> bool:
+    """Print a line per file and a total; whether every file went in."""
+    counts: Counter[str] = Counter()
+    for outcome in outcomes:
+        if outcome.error is not None or outcome.loaded is None:
+            counts["failed"] += 1
+            typer.secho(f"failed     {outcome.error}", fg=typer.colors.RED, err=True)
+            continue
+        loaded = outcome.loaded
+        counts[loaded.status.value] += 1
+        if loaded.status is LoadStatus.UNCHANGED:
+            typer.echo(
+                f"unchanged  {outcome.path.name}: already loaded as version {loaded.version}"
+            )
+        else:
+            typer.echo(
+                f"loaded     {outcome.path.name} (version {loaded.version}): {_summary(outcome)}"
+            )
+    typer.echo(
+        f"{len(outcomes)} files: {counts['new'] + counts['new version']} loaded "
+        f"({counts['new version']} as new versions), {counts['unchanged']} unchanged, "
+        f"{counts['failed']} failed"
+    )
+    return counts["failed"] == 0
+
+
+@cli.command()
+def ingest(
+    paths: PathsArgument,
+    database: DatabaseOption = None,
+    year: YearOption = None,
+    region_name: RegionNameOption = None,
+    region_code: RegionCodeOption = None,
+    department_code: DepartmentCodeOption = None,
+    department_name: DepartmentNameOption = None,
+) -> None:
+    """Read disclosures into the database, one transaction per file.
+
+    The same file twice changes nothing; a changed file for the same department and year
+    becomes a new version. Exits non-zero if any file failed; the others still load.
+    """
+    settings = _settings(database)
+    _prepare(settings.database_url)
+    overrides = _overrides(year, region_name, region_code, department_code, department_name)
+    if not _report_ingest(asyncio.run(_ingest(settings.database_url, paths, overrides))):
+        raise typer.Exit(1)
+
+
+def _finding_json(finding: Finding) -> dict[str, object]:
+    def wan(fen: int | None) -> str | None:
+        return None if fen is None else str(fen_to_wan(fen))
+
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "table": finding.table.value if finding.table else None,
+        "code": finding.code,
+        "column": finding.column,
+        "expected": wan(finding.expected),
+        "actual": wan(finding.actual),
+        "difference": wan(finding.difference),
+        "line": finding.line,
+        "message": finding.message,
+    }
+
+
+@cli.command()
+def check(
+    paths: PathsArgument,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON output; amounts in 万元 as exact decimals.")
+    ] = False,
+    year: YearOption = None,
+    region_name: RegionNameOption = None,
+    region_code: RegionCodeOption = None,
+    department_code: DepartmentCodeOption = None,
+    department_name: DepartmentNameOption = None,
+) -> None:
+    """Print the reconciliation findings of disclosures without touching any database."""
+    overrides = _overrides(year, region_name, region_code, department_code, department_name)
+    with _progress(len(collect_files(paths))) as advance:
+        outcomes = check_files(paths, overrides, Catalog.shipped(), advance)
+    if as_json:
+        report = [
+            {
+                "file": str(o.path),
+                "error": o.error,
+                "department": o.document.identity.department_name if o.document else None,
+                "year": o.document.identity.fiscal_year if o.document else None,
+                "findings": [_finding_json(f) for f in o.findings],
+            }
+            for o in outcomes
+        ]
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for outcome in outcomes:
+            if outcome.error is not None:
+                typer.secho(f"failed     {outcome.error}", fg=typer.colors.RED, err=True)
+                continue
+            typer.echo(f"{outcome.path.name}: {_summary(outcome)}")
+            for f in outcome.findings:
+                where = " ".join(
+                    str(part)
+                    for part in (
+                        f.table.value if f.table else None,
+                        f.code,
+                        f.column,
+                        f"line {f.line}" if f.line else None,
+                    )
+                    if part
+                )
+                typer.echo(f"  {f.severity.value:<8} {f.rule:<24} {where}\n           {f.message}")
+    if any(o.failed for o in outcomes):
+        raise typer.Exit(1)
 
 
 @cli.command()

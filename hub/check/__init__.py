@@ -1,1 +1,18 @@
 """Layer 2, ``check``: reconciliation findings over a parsed document."""
+
+from hub.catalog import Catalog
+from hub.check.coverage import catalog_findings, missing_table_findings
+from hub.check.findings import Finding
+from hub.check.identities import identity_findings
+from hub.check.subtotals import subtotal_findings
+from hub.parse.model import Document
+
+__all__ = ["Finding", "check_document"]
+
+
+def check_document(document: Document, catalog: Catalog) -> list[Finding]:
+    """Every finding for a document: coverage, subtotals table by table, then identities."""
+    findings = missing_table_findings(document) + catalog_findings(document, catalog)
+    for table in document.tables.values():
+        findings += subtotal_findings(table)
+    return findings + identity_findings(document)

@@ -170,10 +170,13 @@ class BudgetLine(SQLModel, table=True):
     """The classification code of a SUBJECT row."""
     level: Level | None = Field(default=None, sa_type=_enum(Level))
     label: str | None = Field(default=None, max_length=200)
-    """The printed code of a DEPARTMENT or UNIT row, or the label of an ITEM row."""
+    """The printed code of a DEPARTMENT or UNIT row."""
     item: str | None = Field(default=None, max_length=64)
     """A stable key for an ITEM row of a summary table (general_public_budget, …)."""
     printed_name: str = Field(max_length=300)
+    """The name or label as printed, often cut short by the PDF's column width."""
+    name: str | None = Field(default=None, max_length=200)
+    """The official name of a SUBJECT row's code in the catalog, for the disclosure's year."""
     source_line: int | None = None
     total: int | None = _money()
     basic: int | None = _money()

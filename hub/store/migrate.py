@@ -12,8 +12,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from hub.catalog import read_catalog
 from hub.resources import resource_dir
-from hub.store.catalog import read_catalog, sync_catalog
+from hub.store.catalog import sync_catalog
 from hub.store.engine import Database, parse_database_url
 
 __all__ = [

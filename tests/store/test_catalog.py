@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from hub.catalog import CatalogFileError, CatalogRow, read_catalog
 from hub.domain import Level, Scheme
-from hub.store.catalog import CatalogFileError, CatalogRow, in_subtree, read_catalog, sync_catalog
+from hub.store.catalog import in_subtree, sync_catalog
 from hub.store.engine import Database
 from hub.store.entities import CatalogEntry
 

@@ -1,0 +1,155 @@
+"""The classification catalog as data: the shipped CSV files and lookups by code and year.
+
+Every layer may read it: ``check`` to find codes a document uses that the catalog lacks, the
+store to load it into the database and to resolve official names.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hub.domain import Level, Scheme, level_of, parent_of
+from hub.resources import resource_dir
+
+__all__ = [
+    "CATALOG_FILES",
+    "Catalog",
+    "CatalogFileError",
+    "CatalogRow",
+    "Region",
+    "read_catalog",
+    "read_regions",
+]
+
+CATALOG_FILES: dict[Scheme, str] = {
+    Scheme.FUNCTIONAL: "functional.csv",
+    Scheme.DEPARTMENTAL_ECONOMIC: "departmental_economic.csv",
+    Scheme.GOVERNMENTAL_ECONOMIC: "governmental_economic.csv",
+}
+_COLUMNS = ["code", "name", "valid_from", "valid_to", "source"]
+
+
+class CatalogFileError(ValueError):
+    """A catalog file that cannot be read; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    scheme: Scheme
+    code: str
+    name: str
+    level: Level
+    parent_code: str | None
+    valid_from: int
+    valid_to: int | None
+    source: str
+
+    def valid_in(self, year: int) -> bool:
+        return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
+
+
+def _year(text: str, where: str) -> int:
+    if not text.isdigit() or len(text) != 4:
+        raise CatalogFileError(f"{where}: expected a four-digit fiscal year, found {text!r}")
+    return int(text)
+
+
+def _read_file(scheme: Scheme, path: Path) -> list[CatalogRow]:
+    rows: list[CatalogRow] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != _COLUMNS:
+            raise CatalogFileError(f"{path}:1: expected the columns {','.join(_COLUMNS)}")
+        for record in reader:
+            where = f"{path}:{reader.line_num}"
+            code = record["code"].strip()
+            try:
+                level = level_of(code)
+            except ValueError as exc:
+                raise CatalogFileError(f"{where}: {exc}") from None
+            name = record["name"].strip()
+            if not name:
+                raise CatalogFileError(f"{where}: the name of {code} is empty")
+            valid_to = record["valid_to"].strip()
+            rows.append(
+                CatalogRow(
+                    scheme=scheme,
+                    code=code,
+                    name=name,
+                    level=level,
+                    parent_code=parent_of(code),
+                    valid_from=_year(record["valid_from"].strip(), where),
+                    valid_to=_year(valid_to, where) if valid_to else None,
+                    source=record["source"].strip(),
+                )
+            )
+    return rows
+
+
+def read_catalog(folder: Path | None = None) -> list[CatalogRow]:
+    """Every entry of the catalog files in ``folder`` (default: the shipped fixtures)."""
+    folder = folder or resource_dir("fixtures") / "catalog"
+    rows: list[CatalogRow] = []
+    for scheme, file_name in CATALOG_FILES.items():
+        path = folder / file_name
+        if path.exists():
+            rows.extend(_read_file(scheme, path))
+    return rows
+
+
+def _comparable(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+class Catalog:
+    """Official names by scheme, code and fiscal year."""
+
+    def __init__(self, rows: Iterable[CatalogRow]) -> None:
+        self._rows: dict[tuple[Scheme, str], list[CatalogRow]] = {}
+        for row in rows:
+            self._rows.setdefault((row.scheme, row.code), []).append(row)
+
+    @classmethod
+    def shipped(cls) -> Catalog:
+        return cls(read_catalog())
+
+    def entry(self, scheme: Scheme, code: str, year: int) -> CatalogRow | None:
+        """The entry valid in ``year``; failing that, the nearest year's, since names drift."""
+        candidates = self._rows.get((scheme, code), [])
+        for row in candidates:
+            if row.valid_in(year):
+                return row
+        return min(
+            candidates,
+            key=lambda r: min(abs(year - r.valid_from), abs(year - (r.valid_to or year))),
+            default=None,
+        )
+
+    def name(self, scheme: Scheme, code: str, year: int) -> str | None:
+        entry = self.entry(scheme, code, year)
+        return entry.name if entry else None
+
+    @staticmethod
+    def same_name(printed: str, official: str) -> bool:
+        """Whether a printed name is the official one, or the official one cut short."""
+        printed, official = _comparable(printed), _comparable(official)
+        return bool(printed) and official.startswith(printed)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region and its administrative division code (行政区划代码)."""
+
+    name: str
+    code: str
+
+
+def read_regions(folder: Path | None = None) -> list[Region]:
+    """The regions whose division codes the hub knows (``fixtures/regions.csv``)."""
+    path = (folder or resource_dir("fixtures")) / "regions.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [Region(r["name"].strip(), r["code"].strip()) for r in csv.DictReader(handle)]

@@ -1,0 +1,64 @@
+"""What is missing or unknown: tables the contents lists, codes the catalog lacks."""
+
+from __future__ import annotations
+
+from hub.catalog import Catalog
+from hub.check.findings import Finding
+from hub.domain import BudgetTable, Severity
+from hub.parse.model import Document
+
+__all__ = ["catalog_findings", "missing_table_findings"]
+
+_NUMBERS = {table: number for number, table in enumerate(BudgetTable, start=1)}
+
+
+def missing_table_findings(document: Document) -> list[Finding]:
+    present = set(document.tables) | (
+        {BudgetTable.THREE_PUBLIC} if document.three_public else set()
+    )
+    return [
+        Finding(
+            rule="table.missing",
+            severity=Severity.WARNING,
+            table=table,
+            message=f"table {_NUMBERS[table]} ({table.value}) is listed in the contents (目录) "
+            "but absent from the document",
+        )
+        for table in document.listed_tables
+        if table not in present
+    ]
+
+
+def catalog_findings(document: Document, catalog: Catalog) -> list[Finding]:
+    year = document.identity.fiscal_year
+    found: list[Finding] = []
+    for table in document.tables.values():
+        if table.scheme is None:
+            continue
+        for code, row in table.subjects().items():
+            entry = catalog.entry(table.scheme, code, year)
+            if entry is None:
+                found.append(
+                    Finding(
+                        rule="catalog.unknown_code",
+                        severity=Severity.WARNING,
+                        table=table.kind,
+                        code=code,
+                        line=row.line,
+                        message=f"{table.title}: code {code} ({row.printed_name}) is not in the "
+                        f"{table.scheme.value.lower()} catalog",
+                    )
+                )
+            elif not Catalog.same_name(row.printed_name, entry.name):
+                found.append(
+                    Finding(
+                        rule="catalog.name_differs",
+                        severity=Severity.INFO,
+                        table=table.kind,
+                        code=code,
+                        line=row.line,
+                        message=f"{table.title}: {code} is printed as {row.printed_name!r}; "
+                        f"its official name in {year} is {entry.name!r}",
+                    )
+                )
+    return found

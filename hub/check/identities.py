@@ -1,0 +1,230 @@
+"""Identities between tables that a consistent document satisfies (DOMAIN.md lists them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+
+from hub.check.findings import Finding, judge, show
+from hub.domain import BudgetTable, LineKind, Measure, Severity, Side, ThreePublicItem
+from hub.money import AmountUnit
+from hub.parse.model import Document, Table
+
+__all__ = ["identity_findings"]
+
+T1 = BudgetTable.INCOME_EXPENDITURE_SUMMARY
+T4 = BudgetTable.FISCAL_SUMMARY
+T5 = BudgetTable.GENERAL_FUNCTIONAL
+T6 = BudgetTable.GENERAL_BASIC_ECONOMIC
+T7 = BudgetTable.THREE_PUBLIC
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A printed figure, or the sum of several, and where it comes from."""
+
+    label: str
+    amount: int | None
+    terms: int
+    table: BudgetTable
+    unit: AmountUnit
+    quantum: int
+    line: int | None = None
+    code: str | None = None
+
+
+def _total(table: Table, measure: Measure) -> _Figure:
+    """A table's total: its 合计 row, else its department row, else the sum of its 类 rows."""
+    for kind in (LineKind.TOTAL, LineKind.DEPARTMENT):
+        row = table.first(kind)
+        if row is not None:
+            return _Figure(
+                f"{table.title} 合计 ({measure.value})",
+                row.amount(measure),
+                1,
+                table.kind,
+                table.unit,
+                table.quantum,
+                row.line,
+            )
+    classes = [r for r in table.subjects().values() if r.code and len(r.code) == 3]
+    return _Figure(
+        f"{table.title} 类 rows ({measure.value})",
+        sum(r.amount(measure) or 0 for r in classes),
+        len(classes),
+        table.kind,
+        table.unit,
+        table.quantum,
+    )
+
+
+def _codes(table: Table, codes: list[str]) -> _Figure:
+    rows = [table.subjects().get(code) for code in codes]
+    return _Figure(
+        f"{table.title} {' + '.join(codes)}",
+        sum(row.amount(Measure.TOTAL) or 0 for row in rows if row),
+        len(codes),
+        table.kind,
+        table.unit,
+        table.quantum,
+        code="+".join(codes),
+    )
+
+
+def _item(table: Table, side: Side, key: str) -> _Figure | None:
+    row = table.item(side, key)
+    if row is None:
+        return None
+    return _Figure(
+        f"{table.title} {row.printed_name.rstrip('：:')}",
+        row.amount(Measure.TOTAL),
+        1,
+        table.kind,
+        table.unit,
+        table.quantum,
+        row.line,
+    )
+
+
+def _equal(rule: str, expected: _Figure | None, actual: _Figure | None) -> Iterator[Finding]:
+    if expected is None or actual is None:
+        return
+    if expected.amount is None and actual.amount is None:
+        return
+    difference = (actual.amount or 0) - (expected.amount or 0)
+    quantum = max(expected.quantum, actual.quantum)
+    severity = judge(difference, expected.terms + actual.terms - 1, quantum)
+    if severity is None:
+        return
+    yield _finding(rule, severity, expected, actual, "does not equal")
+
+
+def _at_least(rule: str, larger: _Figure | None, smaller: _Figure | None) -> Iterator[Finding]:
+    if larger is None or smaller is None or smaller.amount is None:
+        return
+    if (larger.amount or 0) < smaller.amount:
+        yield _finding(rule, Severity.ERROR, smaller, larger, "is less than")
+
+
+def _finding(
+    rule: str, severity: Severity, expected: _Figure, actual: _Figure, relation: str
+) -> Finding:
+    return Finding(
+        rule=rule,
+        severity=severity,
+        table=actual.table,
+        code=actual.code,
+        column=Measure.TOTAL.value,
+        expected=expected.amount,
+        actual=actual.amount,
+        line=actual.line,
+        message=(
+            f"{actual.label} = {show(actual.amount, actual.unit)} {actual.unit} {relation} "
+            f"{expected.label} = {show(expected.amount, expected.unit)} {expected.unit}"
+        ),
+    )
+
+
+def _three_public(document: Document, item: ThreePublicItem, *parts: ThreePublicItem) -> _Figure:
+    table = document.three_public
+    assert table is not None
+    if parts:
+        return _Figure(
+            f"{table.title} {' + '.join(p.value.lower() for p in parts)}",
+            sum(table.amount(p) or 0 for p in parts),
+            len(parts),
+            T7,
+            table.unit,
+            table.quantum,
+        )
+    row = next((r for r in table.rows if r.item is item), None)
+    return _Figure(
+        f"{table.title} {row.printed_label if row else item.value}",
+        row.amount if row else None,
+        1,
+        T7,
+        table.unit,
+        table.quantum,
+        row.line if row else None,
+    )
+
+
+def identity_findings(document: Document) -> list[Finding]:
+    tables = document.tables
+    found: list[Finding] = []
+    for kind in (T1, T4):
+        table = tables.get(kind)
+        if table is None:
+            continue
+        key = "t1" if kind is T1 else "t4"
+        for item in ("current_year_total", "grand_total"):
+            found += _equal(
+                f"{key}.balance",
+                _item(table, Side.INCOME, item),
+                _item(table, Side.EXPENDITURE, item),
+            )
+        basic = _item(table, Side.EXPENDITURE, "basic")
+        personnel = _item(table, Side.EXPENDITURE, "personnel")
+        operating = _item(table, Side.EXPENDITURE, "operating")
+        if basic and personnel and operating:
+            parts = _Figure(
+                f"{personnel.label} + {operating.label}",
+                (personnel.amount or 0) + (operating.amount or 0),
+                2,
+                kind,
+                table.unit,
+                table.quantum,
+            )
+            found += _equal(f"{key}.basic_split", parts, basic)
+    general = [
+        _item(tables[kind], Side.INCOME, "general_public_budget")
+        for kind in (T1, T4)
+        if kind in tables
+    ]
+    functional = tables.get(T5)
+    if functional is not None:
+        general.append(_total(functional, Measure.TOTAL))
+    known = [figure for figure in general if figure is not None]
+    for first, other in pairwise(known):
+        found += _equal("general_public_budget", first, other)
+    economic = tables.get(T6)
+    if functional is not None and economic is not None:
+        found += _equal(
+            "t5_t6.basic", _total(functional, Measure.BASIC), _total(economic, Measure.TOTAL)
+        )
+        found += _equal(
+            "t5_t6.personnel",
+            _total(functional, Measure.PERSONNEL),
+            _codes(economic, ["301", "303"]),
+        )
+        found += _equal(
+            "t5_t6.operating",
+            _total(functional, Measure.OPERATING),
+            _codes(economic, ["302", "310"]),
+        )
+    if document.three_public is not None:
+        tp = ThreePublicItem
+        found += _equal(
+            "t7.total",
+            _three_public(document, tp.TOTAL, tp.OVERSEAS, tp.RECEPTION, tp.VEHICLES),
+            _three_public(document, tp.TOTAL),
+        )
+        found += _equal(
+            "t7.vehicles",
+            _three_public(document, tp.VEHICLES, tp.VEHICLE_PURCHASE, tp.VEHICLE_OPERATION),
+            _three_public(document, tp.VEHICLES),
+        )
+        if economic is not None:
+            # Table 7 also counts project money; table 6 is basic expenditure only.
+            found += _at_least(
+                "t7_t6.reception",
+                _three_public(document, tp.RECEPTION),
+                _codes(economic, ["30217"]),
+            )
+            found += _at_least(
+                "t7_t6.vehicle_operation",
+                _three_public(document, tp.VEHICLE_OPERATION),
+                _codes(economic, ["30231"]),
+            )
+    return found

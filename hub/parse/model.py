@@ -1,0 +1,196 @@
+"""The typed document model: what a parser reads out of one disclosure, before any database.
+
+Amounts are integers of fen (分); ``None`` is a blank cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hub.domain import (
+    BudgetTable,
+    Comparator,
+    Level,
+    LineKind,
+    Measure,
+    Scheme,
+    Side,
+    SourceFormat,
+    ThreePublicItem,
+    level_of,
+)
+from hub.money import AmountUnit
+
+__all__ = [
+    "Document",
+    "GlossaryTerm",
+    "Identity",
+    "IndicatorRow",
+    "Overrides",
+    "Project",
+    "Row",
+    "Section",
+    "Source",
+    "Table",
+    "ThreePublicRow",
+    "ThreePublicTable",
+    "UnitInfo",
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """The bytes of a document, decoded."""
+
+    name: str
+    sha256: str
+    format: SourceFormat
+    text: str
+
+
+@dataclass
+class Row:
+    """A row of a budget table."""
+
+    line: int
+    kind: LineKind
+    printed_name: str
+    amounts: dict[Measure, int | None]
+    code: str | None = None
+    """The classification code of a SUBJECT row; the printed code of a DEPARTMENT or UNIT row."""
+    side: Side | None = None
+    item: str | None = None
+    """A stable key for an ITEM row of a summary table."""
+
+    @property
+    def level(self) -> Level | None:
+        return level_of(self.code) if self.kind is LineKind.SUBJECT and self.code else None
+
+    def amount(self, measure: Measure) -> int | None:
+        return self.amounts.get(measure)
+
+
+@dataclass
+class Table:
+    """A budget table as printed: its rows, in order, with their amounts in fen."""
+
+    kind: BudgetTable
+    title: str
+    line: int
+    unit: AmountUnit
+    quantum: int
+    """One unit of the last decimal place printed, in fen (0.01 万元 = 10,000 fen)."""
+    measures: tuple[Measure, ...]
+    rows: list[Row]
+    scheme: Scheme | None = None
+
+    def subjects(self) -> dict[str, Row]:
+        return {r.code: r for r in self.rows if r.kind is LineKind.SUBJECT and r.code}
+
+    def first(self, kind: LineKind) -> Row | None:
+        return next((r for r in self.rows if r.kind is kind), None)
+
+    def item(self, side: Side, key: str) -> Row | None:
+        return next((r for r in self.rows if r.side is side and r.item == key), None)
+
+
+@dataclass
+class ThreePublicRow:
+    line: int
+    item: ThreePublicItem | None
+    printed_label: str
+    amount: int | None
+
+
+@dataclass
+class ThreePublicTable:
+    """The “三公” table (table 7)."""
+
+    title: str
+    line: int
+    unit: AmountUnit
+    quantum: int
+    rows: list[ThreePublicRow]
+
+    def amount(self, item: ThreePublicItem) -> int | None:
+        return next((r.amount for r in self.rows if r.item is item), None)
+
+
+@dataclass
+class IndicatorRow:
+    line: int
+    level1: str
+    level2: str
+    name: str
+    value_text: str
+    comparator: Comparator | None
+    number: str | None
+    unit: str | None
+
+
+@dataclass
+class Project:
+    line: int
+    name: str
+    amount: int | None
+    annual_target: str | None
+    indicators: list[IndicatorRow]
+
+
+@dataclass
+class Section:
+    line: int
+    heading_path: list[str]
+    text: str
+
+
+@dataclass
+class GlossaryTerm:
+    line: int
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    code: str | None
+    name: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Whose budget this is, for which year."""
+
+    fiscal_year: int
+    region_name: str
+    department_name: str
+    department_code: str | None
+    region_code: str | None = None
+    units: tuple[UnitInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What ``hub ingest`` options supply when the document lacks it or gets it wrong."""
+
+    fiscal_year: int | None = None
+    region_name: str | None = None
+    region_code: str | None = None
+    department_code: str | None = None
+    department_name: str | None = None
+
+
+@dataclass
+class Document:
+    """One disclosure, read."""
+
+    source: Source
+    title: str
+    identity: Identity
+    listed_tables: list[BudgetTable]
+    """The tables the contents (目录) lists."""
+    tables: dict[BudgetTable, Table]
+    three_public: ThreePublicTable | None
+    projects: list[Project] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)

@@ -1,0 +1,288 @@
+"""Loading a checked document into the store: all of it in the caller's transaction, or none.
+
+The same bytes for the same department and year load once; changed bytes become a new version
+that supersedes the current one, which stays queryable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from hub.catalog import Catalog, read_regions
+from hub.check import Finding
+from hub.domain import LineKind, Measure
+from hub.parse.model import Document, Identity
+from hub.store.entities import (
+    MONEY_COLUMNS,
+    BudgetLine,
+    Department,
+    Disclosure,
+    GlossaryEntry,
+    Indicator,
+    NarrativeSection,
+    PerformanceProject,
+    Region,
+    ThreePublicLine,
+    Unit,
+)
+from hub.store.entities import Finding as StoredFinding
+
+__all__ = ["LoadResult", "LoadStatus", "load_document"]
+
+
+class LoadStatus(StrEnum):
+    NEW = "new"
+    """The first disclosure of this department for this year."""
+    NEW_VERSION = "new version"
+    """A changed document that supersedes the current one."""
+    UNCHANGED = "unchanged"
+    """These bytes are already loaded; nothing was written."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    status: LoadStatus
+    disclosure_id: int
+    version: int
+    lines: int = 0
+
+
+async def load_document(
+    session: AsyncSession, document: Document, findings: list[Finding], catalog: Catalog
+) -> LoadResult:
+    """Write ``document`` and its findings in the session's transaction (the caller commits)."""
+    identity = document.identity
+    department = await _department(session, identity)
+    assert department.id is not None
+    existing = await session.scalar(
+        select(Disclosure).where(
+            col(Disclosure.department_id) == department.id,
+            col(Disclosure.fiscal_year) == identity.fiscal_year,
+            col(Disclosure.source_sha256) == document.source.sha256,
+        )
+    )
+    if existing is not None and existing.id is not None:
+        return LoadResult(LoadStatus.UNCHANGED, existing.id, existing.version)
+    for unit in identity.units:
+        await _unit(session, department.id, unit.code, unit.name)
+
+    latest = await session.scalar(
+        select(func.max(col(Disclosure.version))).where(
+            col(Disclosure.department_id) == department.id,
+            col(Disclosure.fiscal_year) == identity.fiscal_year,
+        )
+    )
+    disclosure = Disclosure(
+        department_id=department.id,
+        fiscal_year=identity.fiscal_year,
+        version=(latest or 0) + 1,
+        title=document.title,
+        source_name=document.source.name,
+        source_sha256=document.source.sha256,
+        source_format=document.source.format,
+        ingested_at=datetime.now(UTC),
+    )
+    session.add(disclosure)
+    await session.flush()
+    assert disclosure.id is not None
+    await session.execute(
+        update(Disclosure)
+        .where(
+            col(Disclosure.department_id) == department.id,
+            col(Disclosure.fiscal_year) == identity.fiscal_year,
+            col(Disclosure.id) != disclosure.id,
+            col(Disclosure.superseded_by_id).is_(None),
+        )
+        .values(superseded_by_id=disclosure.id)
+    )
+    lines = _lines(document, disclosure.id, catalog)
+    await _insert(session, BudgetLine, lines)
+    await _insert(session, ThreePublicLine, _three_public(document, disclosure.id))
+    await _projects(session, document, disclosure.id)
+    await _insert(
+        session,
+        NarrativeSection,
+        [
+            {
+                "disclosure_id": disclosure.id,
+                "ordinal": n,
+                "heading_path": s.heading_path,
+                "text": s.text,
+                "source_line": s.line,
+            }
+            for n, s in enumerate(document.sections, start=1)
+        ],
+    )
+    await _insert(
+        session,
+        GlossaryEntry,
+        [
+            {
+                "disclosure_id": disclosure.id,
+                "ordinal": n,
+                "term": g.term,
+                "definition": g.definition,
+                "source_line": g.line,
+            }
+            for n, g in enumerate(document.glossary, start=1)
+        ],
+    )
+    await _insert(
+        session,
+        StoredFinding,
+        [
+            {
+                "disclosure_id": disclosure.id,
+                "rule": f.rule,
+                "severity": f.severity,
+                "table": f.table,
+                "code": f.code,
+                "column": f.column,
+                "expected": f.expected,
+                "actual": f.actual,
+                "difference": f.difference,
+                "message": f.message,
+                "source_line": f.line,
+            }
+            for f in findings
+        ],
+    )
+    status = LoadStatus.NEW if disclosure.version == 1 else LoadStatus.NEW_VERSION
+    return LoadResult(status, disclosure.id, disclosure.version, len(lines))
+
+
+async def _insert(session: AsyncSession, entity: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(entity), rows)
+
+
+async def _department(session: AsyncSession, identity: Identity) -> Department:
+    region_code = identity.region_code or next(
+        (r.code for r in read_regions() if r.name == identity.region_name), None
+    )
+    region = await session.scalar(
+        select(Region).where(
+            col(Region.code) == region_code
+            if region_code
+            else col(Region.name) == identity.region_name
+        )
+    )
+    if region is None:
+        region = Region(code=region_code, name=identity.region_name)
+        session.add(region)
+        await session.flush()
+    assert region.id is not None
+    match = (
+        col(Department.code) == identity.department_code
+        if identity.department_code
+        else col(Department.name) == identity.department_name
+    )
+    department = await session.scalar(
+        select(Department).where(Department.region_id == region.id, match)
+    )
+    if department is None:
+        department = Department(
+            region_id=region.id, code=identity.department_code, name=identity.department_name
+        )
+        session.add(department)
+    else:
+        department.name = identity.department_name
+    await session.flush()
+    return department
+
+
+async def _unit(session: AsyncSession, department_id: int, code: str | None, name: str) -> None:
+    match = col(Unit.code) == code if code else col(Unit.name) == name
+    unit = await session.scalar(select(Unit).where(Unit.department_id == department_id, match))
+    if unit is None:
+        session.add(Unit(department_id=department_id, code=code, name=name))
+    else:
+        unit.name = name
+
+
+def _lines(document: Document, disclosure_id: int, catalog: Catalog) -> list[dict[str, Any]]:
+    year = document.identity.fiscal_year
+    lines: list[dict[str, Any]] = []
+    for table in document.tables.values():
+        for ordinal, row in enumerate(table.rows, start=1):
+            subject = row.kind is LineKind.SUBJECT
+            line: dict[str, Any] = {
+                "disclosure_id": disclosure_id,
+                "table": table.kind,
+                "ordinal": ordinal,
+                "kind": row.kind,
+                "side": row.side,
+                "scheme": table.scheme if subject else None,
+                "code": row.code if subject else None,
+                "level": row.level,
+                "label": None if subject else row.code,
+                "item": row.item,
+                "printed_name": row.printed_name,
+                "name": (
+                    catalog.name(table.scheme, row.code, year)
+                    if subject and table.scheme and row.code
+                    else None
+                ),
+                "source_line": row.line,
+            }
+            # Every row names every column: one executemany statement takes them all.
+            line.update({column: row.amounts.get(Measure(column)) for column in MONEY_COLUMNS})
+            lines.append(line)
+    return lines
+
+
+def _three_public(document: Document, disclosure_id: int) -> list[dict[str, Any]]:
+    table = document.three_public
+    if table is None:
+        return []
+    return [
+        {
+            "disclosure_id": disclosure_id,
+            "ordinal": n,
+            "item": r.item,
+            "printed_label": r.printed_label,
+            "amount": r.amount,
+            "source_line": r.line,
+        }
+        for n, r in enumerate(table.rows, start=1)
+    ]
+
+
+async def _projects(session: AsyncSession, document: Document, disclosure_id: int) -> None:
+    for ordinal, project in enumerate(document.projects, start=1):
+        stored = PerformanceProject(
+            disclosure_id=disclosure_id,
+            ordinal=ordinal,
+            name=project.name,
+            amount=project.amount,
+            annual_target=project.annual_target,
+            source_line=project.line,
+        )
+        session.add(stored)
+        await session.flush()
+        await _insert(
+            session,
+            Indicator,
+            [
+                {
+                    "project_id": stored.id,
+                    "ordinal": n,
+                    "level1": i.level1,
+                    "level2": i.level2,
+                    "name": i.name,
+                    "value_text": i.value_text,
+                    "comparator": i.comparator,
+                    "value_number": i.number,
+                    "value_unit": i.unit,
+                    "source_line": i.line,
+                }
+                for n, i in enumerate(project.indicators, start=1)
+            ],
+        )
