@@ -244,7 +244,8 @@ def _report_ingest(outcomes: list[Outcome]) -> bool:
                 f"loaded     {outcome.path.name} (version {loaded.version}): {_summary(outcome)}"
             )
     typer.echo(
-        f"{len(outcomes)} files: {counts['new'] + counts['new version']} loaded "
+        f"{len(outcomes)} file{'' if len(outcomes) == 1 else 's'}: "
+        f"{counts['new'] + counts['new version']} loaded "
         f"({counts['new version']} as new versions), {counts['unchanged']} unchanged, "
         f"{counts['failed']} failed"
     )

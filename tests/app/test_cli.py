@@ -1,7 +1,9 @@
 """The ``hub`` command as a user runs it: a real process, its output and exit status."""
 
+import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -110,11 +112,15 @@ def test_serve_creates_an_empty_database_and_answers_health(tmp_path: Path) -> N
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # A new user sees the seed at once: the first start loaded fixtures/disclosures.
+    with sqlite3.connect(tmp_path / "hub.db") as connection:
+        assert connection.execute("SELECT fiscal_year, version FROM disclosure").fetchall() == [
+            (2023, 1)
+        ]
 
 
 def test_serve_refuses_a_database_at_another_revision(tmp_path: Path) -> None:
     assert hub("db", "upgrade", cwd=tmp_path).returncode == 0
-    import sqlite3
 
     with sqlite3.connect(tmp_path / "hub.db") as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffff'")
@@ -122,3 +128,69 @@ def test_serve_refuses_a_database_at_another_revision(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "run `hub db upgrade`" in result.stderr or "ffff" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SEED_LINE = (
+    "loaded     000_704427f805e11eeb.txt (version 1): 咸宁市经济和信息化局 2023: 6 tables, "
+    "119 lines, findings: 2 warning, 8 rounding\n"
+)
+
+
+def test_ingest_fixtures_then_again(
+    tmp_path: Path, backend: str, new_database_url: Callable[[str], str]
+) -> None:
+    env = {"HUB_DATABASE_URL": new_database_url(backend)}
+    first = hub("ingest", str(FIXTURES), cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    assert (
+        first.stdout == SEED_LINE + "1 file: 1 loaded (0 as new versions), 0 unchanged, 0 failed\n"
+    )
+    again = hub("ingest", str(FIXTURES), cwd=tmp_path, env=env)
+    assert again.stdout == (
+        "unchanged  000_704427f805e11eeb.txt: already loaded as version 1\n"
+        "1 file: 0 loaded (0 as new versions), 1 unchanged, 0 failed\n"
+    )
+
+
+def test_ingest_reports_bad_files_and_exits_non_zero(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = hub("ingest", str(tmp_path / "empty.txt"), str(FIXTURES), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "The database is empty: creating it and loading the catalog.\n"
+        f"failed     {tmp_path / 'empty.txt'}: the file is empty: expected a budget disclosure\n"
+    )
+    assert result.stdout.startswith(SEED_LINE)
+    assert result.stdout.endswith("2 files: 1 loaded (0 as new versions), 0 unchanged, 1 failed\n")
+
+
+def test_check_prints_findings_without_a_database(tmp_path: Path) -> None:
+    result = hub("check", str(FIXTURES), cwd=tmp_path)
+    assert result.returncode == 0
+    assert not (tmp_path / "hub.db").exists()
+    assert result.stdout.count("ROUNDING") == 8
+    assert "ERROR" not in result.stdout
+    assert (
+        "  ROUNDING subtotal                 GENERAL_BASIC_ECONOMIC 301 total line 262\n"
+        in result.stdout
+    )
+
+
+def test_check_json(tmp_path: Path) -> None:
+    from tests import seed
+
+    result = hub("check", "--json", str(FIXTURES / "disclosures"), cwd=tmp_path)
+    [report] = json.loads(result.stdout)
+    assert (report["department"], report["year"], report["error"]) == (
+        "咸宁市经济和信息化局",
+        2023,
+        None,
+    )
+    read = [
+        (f["rule"], f["severity"], f["table"], f["code"], f["column"], f["expected"], f["actual"])
+        for f in report["findings"]
+    ]
+    assert read == seed.FINDINGS
+    assert report["findings"][2]["difference"] == "-0.01"
+    assert report["findings"][2]["line"] == 234

@@ -1,0 +1,136 @@
+"""Ingesting files as `hub ingest` does: good ones load, bad ones say why and write nothing."""
+
+import codecs
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from hub.app.ingest import check_files, collect_files, ingest_files
+from hub.catalog import Catalog
+from hub.parse import Overrides
+from hub.store.engine import Database
+from hub.store.entities import BudgetLine, Department, Disclosure, Region
+from hub.store.load import LoadStatus
+from tests import seed
+
+TEXT = seed.SEED.read_text(encoding="utf-8")
+LINE_2150517 = next(i for i, line in enumerate(TEXT.split("\n"), 1) if line.startswith("2150517"))
+
+
+async def stored(database: Database) -> dict[str, int]:
+    async with database.session() as session:
+        return {
+            e.__name__: int(await session.scalar(select(func.count()).select_from(e)) or 0)
+            for e in (Region, Department, Disclosure, BudgetLine)
+        }
+
+
+BAD = {
+    "empty.txt": (b"", "empty.txt: the file is empty"),
+    "binary.txt": (b"%PDF-1.7\n\x00\x00\x01binary", "binary.txt: this is a binary file"),
+    "truncated.txt": (
+        ("\n".join(TEXT.split("\n")[:186]) + "\n").encode(),
+        "truncated.txt:186: no 一般公共预算支出表 (table 5) found before the end of the file",
+    ),
+    "garbled.txt": (
+        TEXT.replace("\t2798.00\t", "\t3814.5x\t", 1).encode(),
+        f"garbled.txt:{LINE_2150517}: 一般公共预算支出表（按功能科目到项级）, column 合计: "
+        "expected an amount such as 3814.52 or a blank cell, found '3814.5x'",
+    ),
+    "dash.txt": (
+        TEXT.replace("\t2798.00\t", "\t—\t", 1).encode(),
+        f"dash.txt:{LINE_2150517}: 一般公共预算支出表（按功能科目到项级）, column 合计: "
+        "expected an amount such as 3814.52 or a blank cell, found '—'",
+    ),
+    "no-year.txt": (
+        TEXT.replace("咸宁市经信局 2023 年部门预算公开", "咸宁市经信局部门预算公开", 1).encode(),
+        "no-year.txt:1: no fiscal year in the title",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+async def test_bad_input_names_file_and_line_and_writes_nothing(
+    database: Database, tmp_path: Path, name: str
+) -> None:
+    data, message = BAD[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    [outcome] = await ingest_files(database, [path], Overrides())
+    assert outcome.error is not None
+    assert outcome.error.startswith(f"{tmp_path}/{message}")
+    assert "Traceback" not in outcome.error
+    assert await stored(database) == {
+        "Region": 0,
+        "Department": 0,
+        "Disclosure": 0,
+        "BudgetLine": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("gbk"),
+        TEXT.encode("gb18030"),
+        codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+        TEXT.replace("\n", "\r\n").encode("utf-8"),
+        TEXT.replace("\t2798.00\t", "\t2,798.00\t", 1).encode("utf-8"),
+    ],
+    ids=["gbk", "gb18030", "utf-8 BOM", "CRLF", "thousands separator"],
+)
+async def test_variants_of_the_seed_read_the_same(
+    database: Database, tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "variant.txt"
+    path.write_bytes(data)
+    [outcome] = await ingest_files(database, [path], Overrides())
+    assert outcome.error is None
+    assert outcome.loaded is not None
+    async with database.session() as session:
+        total = await session.scalar(
+            select(func.sum(BudgetLine.total)).where(
+                BudgetLine.code.between("2150517", "2150517")  # type: ignore[union-attr]
+            )
+        )
+    assert total == seed.fen("2798.00")
+
+
+async def test_a_bad_file_does_not_stop_the_others(database: Database, tmp_path: Path) -> None:
+    (tmp_path / "a-empty.txt").write_bytes(b"")
+    (tmp_path / "b-seed.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("not a document", encoding="utf-8")
+    outcomes = await ingest_files(database, [tmp_path], Overrides())
+    assert [(o.path.name, o.failed) for o in outcomes] == [
+        ("a-empty.txt", True),
+        ("b-seed.txt", False),
+    ]
+    assert (await stored(database))["Disclosure"] == 1
+
+
+async def test_year_override_loads_a_document_without_one(
+    database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "no-year.txt"
+    path.write_bytes(BAD["no-year.txt"][0])
+    [outcome] = await ingest_files(database, [path], Overrides(fiscal_year=2023))
+    assert outcome.loaded is not None
+    assert outcome.loaded.status is LoadStatus.NEW
+
+
+def test_folders_yield_documents_and_missing_paths_say_so(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("x")
+    (tmp_path / "a.TXT").write_text("x")
+    (tmp_path / ".hidden.txt").write_text("x")
+    (tmp_path / "table.csv").write_text("x")
+    found = collect_files([tmp_path, tmp_path / "missing.txt"])
+    assert found[:2] == [tmp_path / "a.TXT", tmp_path / "sub" / "b.txt"]
+    assert found[2].error == f"{tmp_path / 'missing.txt'}: no such file or folder"  # type: ignore[union-attr]
+
+
+def test_check_files_writes_nothing_and_finds_what_ingest_finds() -> None:
+    [outcome] = check_files([seed.SEED], Overrides(), Catalog.shipped())
+    assert outcome.error is None
+    assert len(outcome.findings) == len(seed.FINDINGS)
