@@ -129,6 +129,17 @@ class Catalog:
             default=None,
         )
 
+    def children(self, scheme: Scheme, code: str | None, year: int) -> list[CatalogRow]:
+        """The entries one level below ``code`` (the 类 when ``code`` is None), by code."""
+        found = [
+            row
+            for (row_scheme, _), rows in self._rows.items()
+            if row_scheme is scheme
+            for row in rows
+            if row.parent_code == code and row.valid_in(year)
+        ]
+        return sorted(found, key=lambda row: row.code)
+
     def name(self, scheme: Scheme, code: str, year: int) -> str | None:
         entry = self.entry(scheme, code, year)
         return entry.name if entry else None

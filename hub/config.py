@@ -27,6 +27,10 @@ class Settings:
     """``HUB_CORS_ORIGINS``: comma-separated origins allowed to call the API from a browser."""
     debug: bool = False
     """``HUB_DEBUG``: show error details and field suggestions to clients."""
+    max_request_bytes: int = 100_000
+    """``HUB_MAX_REQUEST_BYTES``: the largest request body or query string accepted."""
+    request_timeout: float = 30.0
+    """``HUB_REQUEST_TIMEOUT``: seconds a request may take before it is answered 503."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -35,4 +39,6 @@ class Settings:
             database_url=environ.get("HUB_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             debug=environ.get("HUB_DEBUG", "").strip().lower() in _TRUE,
+            max_request_bytes=int(environ.get("HUB_MAX_REQUEST_BYTES", "100000")),
+            request_timeout=float(environ.get("HUB_REQUEST_TIMEOUT", "30")),
         )

@@ -12,10 +12,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from hub import __version__
-from hub.api.schema import schema
+from hub.api.schema import Limits, make_schema
+from hub.app.graphql import HubGraphQL
+from hub.app.limits import RequestLimits
 from hub.config import Settings
 from hub.store.engine import Database
 from hub.store.migrate import current_revision, head_revision
@@ -51,7 +52,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         yield
         await database.dispose()
 
-    middleware = []
+    middleware = [
+        Middleware(
+            RequestLimits, max_bytes=settings.max_request_bytes, timeout=settings.request_timeout
+        )
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -64,7 +69,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     return Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
-            Route("/graphql", GraphQL(schema)),
+            Route("/graphql", HubGraphQL(make_schema(Limits(), debug=settings.debug), database)),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -1,0 +1,28 @@
+"""Global object ids: opaque to clients, ``Type:key`` inside, so ``node(id:)`` can find anything."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+__all__ = ["GlobalIdError", "decode_id", "encode_id"]
+
+
+class GlobalIdError(ValueError):
+    """An id this hub did not hand out."""
+
+
+def encode_id(type_name: str, *key: object) -> str:
+    raw = ":".join([type_name, *(str(part) for part in key)])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_id(value: str) -> tuple[str, list[str]]:
+    try:
+        padded = value + "=" * (-len(value) % 4)
+        type_name, *key = base64.urlsafe_b64decode(padded.encode()).decode().split(":")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise GlobalIdError(f"not an id of this API: {value!r}") from None
+    if not key:
+        raise GlobalIdError(f"not an id of this API: {value!r}")
+    return type_name, key

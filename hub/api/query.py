@@ -1,0 +1,204 @@
+"""The entry points of the API."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+
+from hub import __version__, domain
+from hub.api.context import Context
+from hub.api.errors import UserError
+from hub.api.ids import GlobalIdError, decode_id
+from hub.api.types.administration import Department, Region
+from hub.api.types.catalog import Subject, subject
+from hub.api.types.common import Info, Node, Scheme
+from hub.api.types.connections import DepartmentConnection, DisclosureConnection
+from hub.api.types.disclosure import (
+    BudgetNode,
+    Disclosure,
+    Finding,
+    GlossaryEntry,
+    Indicator,
+    NarrativeSection,
+    Project,
+    SummaryLine,
+    ThreePublicLine,
+)
+from hub.api.types.rollup import RollupNode, rollup
+from hub.query.pages import CursorError
+from hub.query.reads import AmbiguousError
+from hub.query.rollups import TABLE_OF_SCHEME, RollupKey
+from hub.query.trees import TreeNode, build_tree
+from hub.store import entities
+
+__all__ = ["Query"]
+
+# Types found by their row's primary key: (entity, wrap the row).
+_BY_ROW: dict[str, tuple[Any, Callable[[Any], Node]]] = {
+    "Region": (entities.Region, lambda row: Region(row=row)),
+    "Department": (entities.Department, lambda row: Department(row=row)),
+    "Disclosure": (entities.Disclosure, lambda row: Disclosure(row=row)),
+    "Finding": (entities.Finding, lambda row: Finding(row=row)),
+    "Project": (entities.PerformanceProject, lambda row: Project(row=row)),
+    "Indicator": (entities.Indicator, lambda row: Indicator(row=row)),
+    "NarrativeSection": (entities.NarrativeSection, lambda row: NarrativeSection(row=row)),
+    "GlossaryEntry": (entities.GlossaryEntry, lambda row: GlossaryEntry(row=row)),
+    "ThreePublicLine": (entities.ThreePublicLine, lambda row: ThreePublicLine(row=row)),
+    "SummaryLine": (entities.BudgetLine, lambda row: SummaryLine(line=row)),
+}
+
+
+def _scheme(value: str) -> domain.Scheme:
+    try:
+        return domain.Scheme(value)
+    except ValueError:
+        raise GlobalIdError(value) from None
+
+
+async def _budget_node(info: Info[Context, None], line_id: int) -> Node | None:
+    [line] = await info.context.reader.load_by_id(entities.BudgetLine, [line_id])
+    if line is None or line.kind is not domain.LineKind.SUBJECT:
+        return None
+    lines = await info.context.lines.load((line.disclosure_id, line.table))
+    stack: list[TreeNode] = build_tree(lines)
+    while stack:
+        node = stack.pop()
+        if node.line.id == line_id:
+            return BudgetNode(tree=node)
+        stack.extend(node.children)
+    return None
+
+
+async def _node(info: Info[Context, None], type_name: str, key: list[str]) -> Node | None:
+    if type_name in _BY_ROW and len(key) == 1 and key[0].isdigit():
+        entity, wrap = _BY_ROW[type_name]
+        [row] = await info.context.reader.load_by_id(entity, [int(key[0])])
+        if row is None or (type_name == "SummaryLine" and row.kind is not domain.LineKind.ITEM):
+            return None
+        return wrap(row)
+    if type_name == "BudgetNode" and len(key) == 1 and key[0].isdigit():
+        return await _budget_node(info, int(key[0]))
+    if type_name == "Subject" and len(key) == 3 and key[2].isdigit():
+        return await subject(info, _scheme(key[0]), key[1], int(key[2]))
+    if type_name == "RollupNode" and len(key) == 4 and key[1].isdigit():
+        scheme = _scheme(key[0])
+        return await rollup(info, RollupKey(scheme, int(key[1]), key[2] or None, key[3]))
+    raise GlobalIdError(type_name)
+
+
+def _code(code: str) -> str:
+    try:
+        domain.level_of(code)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    return code
+
+
+async def _user_errors(call: Awaitable[Any]) -> Any:
+    try:
+        return await call
+    except (AmbiguousError, CursorError) as exc:
+        raise UserError(str(exc)) from None
+
+
+@strawberry.type(description="查询 The entry points of the Budget Hub API.")
+class Query:
+    @strawberry.field(description="版本 The version of the hub serving this API.")
+    def version(self) -> str:
+        return __version__
+
+    @strawberry.field(description="节点 Any object by its global id.")
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        try:
+            type_name, key = decode_id(str(id))
+            return await _node(info, type_name, key)
+        except GlobalIdError:
+            raise UserError(f"not an id of this API: {id!r}") from None
+
+    @strawberry.field(
+        description="预算公开 A department's disclosure for a year: the current version unless "
+        "`version` is given. `department` is the department's code or exact name; `region` "
+        "(name or division code) tells apart departments of the same code in several regions."
+    )
+    async def disclosure(
+        self,
+        info: Info[Context, None],
+        department: str,
+        year: int,
+        version: int | None = None,
+        region: str | None = None,
+    ) -> Disclosure | None:
+        row = await _user_errors(
+            info.context.reader.find_disclosure(department, year, version, region)
+        )
+        return Disclosure(row=row) if row else None
+
+    @strawberry.field(description="部门列表 Departments, optionally of one region (name or code).")
+    async def departments(
+        self,
+        info: Info[Context, None],
+        region: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> DepartmentConnection:
+        page = await _user_errors(info.context.reader.department_page(region, first, after))
+        return DepartmentConnection.of(page)
+
+    @strawberry.field(
+        description="预算公开列表 Disclosures filtered by region, year and department (code or "
+        "name); current versions only unless `includeSuperseded`."
+    )
+    async def disclosures(
+        self,
+        info: Info[Context, None],
+        region: str | None = None,
+        year: int | None = None,
+        department: str | None = None,
+        include_superseded: bool = False,
+        first: int = 20,
+        after: str | None = None,
+    ) -> DisclosureConnection:
+        page = await _user_errors(
+            info.context.reader.disclosure_page(
+                region=region,
+                year=year,
+                department=department,
+                include_superseded=include_superseded,
+                first=first,
+                after=after,
+            )
+        )
+        return DisclosureConnection.of(page)
+
+    @strawberry.field(
+        description="科目 A catalog node by scheme, code and year: its name, parent, ancestors, "
+        "children and descendants."
+    )
+    async def subject(
+        self,
+        info: Info[Context, None],
+        scheme: Scheme,
+        code: str,
+        year: int,
+    ) -> Subject | None:
+        return await subject(info, scheme, _code(code), year)
+
+    @strawberry.field(
+        description="汇总 A node summed over every department's current disclosure of a year "
+        "(superseded versions never count), optionally within one region (name or code)."
+    )
+    async def rollup(
+        self,
+        info: Info[Context, None],
+        scheme: Scheme,
+        year: int,
+        code: str,
+        region: str | None = None,
+    ) -> RollupNode | None:
+        if scheme not in TABLE_OF_SCHEME:
+            raise UserError(
+                f"no rollup for {scheme.value}: use FUNCTIONAL or DEPARTMENTAL_ECONOMIC"
+            )
+        return await rollup(info, RollupKey(scheme, year, region, _code(code)))

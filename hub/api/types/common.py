@@ -1,0 +1,94 @@
+"""What every part of the schema uses: the Node interface, the enums, amounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from hub import domain
+from hub.domain import BudgetTable, Comparator, Level, Scheme, Severity, Side, ThreePublicItem
+from hub.money import fen_to_wan
+
+__all__ = [
+    "Amounts",
+    "BudgetTable",
+    "Comparator",
+    "Info",
+    "Level",
+    "Node",
+    "Scheme",
+    "Severity",
+    "Side",
+    "ThreePublicItem",
+    "wan",
+]
+
+Info = strawberry.Info
+
+# The domain's own enums, registered with strawberry (exposed by member name).
+strawberry.enum(
+    Scheme,
+    description="科目体系 Classification scheme: 支出功能分类 FUNCTIONAL, 部门预算支出经济分类 "
+    "DEPARTMENTAL_ECONOMIC, 政府预算支出经济分类 GOVERNMENTAL_ECONOMIC.",
+)
+strawberry.enum(
+    Level, description="科目级次 Level in a classification tree: 类 CLASS, 款 SECTION, 项 ITEM."
+)
+strawberry.enum(
+    BudgetTable, description="预算表 One of the standard tables of a departmental budget."
+)
+strawberry.enum(
+    Severity,
+    description="严重程度 How much a finding matters: ERROR, WARNING, ROUNDING (the printed "
+    "precision explains it) or INFO.",
+)
+strawberry.enum(Side, description="收支 Income (收入) or expenditure (支出) side.")
+strawberry.enum(ThreePublicItem, description="“三公”经费 line.")
+strawberry.enum(
+    Comparator, description="比较 The comparison a target value states (≥ GE, ≤ LE, …)."
+)
+
+
+@strawberry.interface(description="节点 An object with a global id that `node(id:)` resolves.")
+class Node:
+    @strawberry.field(description="全局标识 Global id, stable across requests.")
+    def id(self) -> strawberry.ID:
+        raise NotImplementedError
+
+
+def wan(fen: int | None) -> Decimal | None:
+    """Fen as exact 万元, or None for a blank cell."""
+    return None if fen is None else fen_to_wan(fen)
+
+
+@strawberry.type(
+    description="金额 A row's amounts in 万元, exact, never rounded; null where the cell was blank."
+)
+class Amounts:
+    total: Decimal | None = strawberry.field(description="合计 Total.")
+    basic: Decimal | None = strawberry.field(description="基本保障支出（小计）Basic expenditure.")
+    personnel: Decimal | None = strawberry.field(description="人员经费支出 Personnel.")
+    operating: Decimal | None = strawberry.field(description="标准公用经费支出 Operating costs.")
+    project: Decimal | None = strawberry.field(description="项目支出 Project expenditure.")
+    project_regular: Decimal | None = strawberry.field(description="经常性项目 Regular projects.")
+    project_one_off: Decimal | None = strawberry.field(
+        description="当年一次性项目 One-off projects of the year."
+    )
+    project_multi_year: Decimal | None = strawberry.field(
+        description="跨年一次性项目 One-off projects over several years."
+    )
+    contingency: Decimal | None = strawberry.field(
+        description="项目支出不可预见费 Project contingency."
+    )
+    business: Decimal | None = strawberry.field(
+        description="事业单位经营支出 Business expenditure."
+    )
+    subsidiary: Decimal | None = strawberry.field(
+        description="对附属单位补助支出 Subsidies to affiliated units."
+    )
+    remit: Decimal | None = strawberry.field(description="上缴上级支出 Remittances upwards.")
+
+    @classmethod
+    def of(cls, amounts: dict[domain.Measure, int | None]) -> Amounts:
+        return cls(**{m.value: wan(amounts.get(m)) for m in domain.Measure})

@@ -1,0 +1,92 @@
+"""Limits at the HTTP level: how large a request may be and how long it may take."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["RequestLimits"]
+
+
+def _error(message: str, code: str) -> bytes:
+    return json.dumps(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    ).encode()
+
+
+class RequestLimits:
+    """Refuse bodies and query strings over ``max_bytes`` (413); answer 503 after ``timeout``."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout: float) -> None:
+        self.app, self.max_bytes, self.timeout = app, max_bytes, timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"0")
+        too_large = (length.isdigit() and int(length) > self.max_bytes) or len(
+            scope.get("query_string", b"")
+        ) > self.max_bytes
+        if too_large:
+            await _respond(
+                send,
+                413,
+                _error(f"the request is larger than {self.max_bytes} bytes", "REQUEST_TOO_LARGE"),
+            )
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.timeout):
+                await self.app(scope, limited, tracking)
+        except TimeoutError:
+            if not started:
+                await _respond(
+                    send, 503, _error(f"the request took longer than {self.timeout:g} s", "TIMEOUT")
+                )
+        except _TooLarge:
+            if not started:
+                await _respond(
+                    send,
+                    413,
+                    _error(
+                        f"the request is larger than {self.max_bytes} bytes", "REQUEST_TOO_LARGE"
+                    ),
+                )
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _respond(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,41 @@
+"""Keyset pagination with opaque cursors (Relay connections)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+__all__ = ["MAX_PAGE", "CursorError", "Page", "decode_cursor", "encode_cursor"]
+
+T = TypeVar("T")
+MAX_PAGE = 100
+"""The most items one page may ask for."""
+
+
+class CursorError(ValueError):
+    """A cursor this hub did not make."""
+
+
+def encode_cursor(kind: str, key: int) -> str:
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
+
+
+def decode_cursor(kind: str, cursor: str) -> int:
+    try:
+        prefix, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if prefix != kind:
+            raise ValueError(prefix)
+        return int(key)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise CursorError(f"not a cursor of this list: {cursor!r}") from None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[tuple[str, T]]
+    """Each item with its cursor."""
+    total: int
+    has_next: bool
+    has_previous: bool

@@ -1,0 +1,223 @@
+"""Batched reads for one request. Every batch opens its own short-lived session, so that
+concurrent resolvers never share one.
+
+The ``load_*`` methods take a list of keys and return one result per key, in order: the shape a
+DataLoader's batch function has.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, or_, tuple_
+from sqlmodel import col, select
+
+from hub.catalog import Catalog
+from hub.domain import BudgetTable
+from hub.query.pages import MAX_PAGE, Page, decode_cursor, encode_cursor
+from hub.store.catalog import stored_catalog
+from hub.store.engine import Database
+from hub.store.entities import (
+    BudgetLine,
+    Department,
+    Disclosure,
+    Finding,
+    GlossaryEntry,
+    Indicator,
+    NarrativeSection,
+    PerformanceProject,
+    Region,
+    ThreePublicLine,
+)
+
+__all__ = ["AmbiguousError", "Reader"]
+
+K = TypeVar("K", bound=Hashable)
+E = TypeVar("E")
+
+
+class AmbiguousError(LookupError):
+    """A name or code that matches more than one thing."""
+
+
+def _grouped(keys: Sequence[K], rows: Sequence[E], key: Callable[[E], K]) -> list[list[E]]:
+    groups: dict[K, list[E]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return [groups.get(k, []) for k in keys]
+
+
+class Reader:
+    """What one GraphQL request reads, batch by batch."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._catalog: Catalog | None = None
+
+    async def _all(self, statement: Select[Any]) -> list[Any]:
+        async with self.database.session() as session:
+            return list((await session.scalars(statement)).all())
+
+    async def _by_id(self, entity: Any, ids: Sequence[int]) -> list[Any]:
+        rows = await self._all(select(entity).where(col(entity.id).in_(set(ids))))
+        found = {row.id: row for row in rows}
+        return [found.get(i) for i in ids]
+
+    async def load_disclosures(self, ids: Sequence[int]) -> list[Disclosure | None]:
+        return await self._by_id(Disclosure, ids)
+
+    async def load_departments(self, ids: Sequence[int]) -> list[Department | None]:
+        return await self._by_id(Department, ids)
+
+    async def load_regions(self, ids: Sequence[int]) -> list[Region | None]:
+        return await self._by_id(Region, ids)
+
+    async def load_lines(self, keys: Sequence[tuple[int, BudgetTable]]) -> list[list[BudgetLine]]:
+        """The lines of each (disclosure, table), in printed order."""
+        statement = (
+            select(BudgetLine)
+            .where(tuple_(col(BudgetLine.disclosure_id), col(BudgetLine.table)).in_(set(keys)))
+            .order_by(col(BudgetLine.ordinal))
+        )
+        rows = await self._all(statement)
+        return _grouped(keys, rows, lambda line: (line.disclosure_id, line.table))
+
+    async def _children(self, entity: Any, parent: str, ids: Sequence[int]) -> list[list[Any]]:
+        column = getattr(entity, parent)
+        rows = await self._all(
+            select(entity).where(col(column).in_(set(ids))).order_by(col(entity.ordinal))
+        )
+        return _grouped(ids, rows, lambda row: getattr(row, parent))
+
+    async def load_three_public(self, ids: Sequence[int]) -> list[list[ThreePublicLine]]:
+        return await self._children(ThreePublicLine, "disclosure_id", ids)
+
+    async def load_projects(self, ids: Sequence[int]) -> list[list[PerformanceProject]]:
+        return await self._children(PerformanceProject, "disclosure_id", ids)
+
+    async def load_indicators(self, ids: Sequence[int]) -> list[list[Indicator]]:
+        return await self._children(Indicator, "project_id", ids)
+
+    async def load_sections(self, ids: Sequence[int]) -> list[list[NarrativeSection]]:
+        return await self._children(NarrativeSection, "disclosure_id", ids)
+
+    async def load_glossary(self, ids: Sequence[int]) -> list[list[GlossaryEntry]]:
+        return await self._children(GlossaryEntry, "disclosure_id", ids)
+
+    async def load_findings(self, ids: Sequence[int]) -> list[list[Finding]]:
+        rows = await self._all(
+            select(Finding)
+            .where(col(Finding.disclosure_id).in_(set(ids)))
+            .order_by(col(Finding.id))
+        )
+        return _grouped(ids, rows, lambda row: row.disclosure_id)
+
+    async def load_by_id(self, entity: Any, ids: Sequence[int]) -> list[Any]:
+        return await self._by_id(entity, ids)
+
+    async def catalog(self) -> Catalog:
+        """The whole catalog, read once per request (it holds a few hundred entries)."""
+        if self._catalog is None:
+            async with self.database.session() as session:
+                self._catalog = await stored_catalog(session)
+        return self._catalog
+
+    # Entry points: finding disclosures and departments.
+
+    @staticmethod
+    def _region_filter(statement: Select[Any], region: str | None) -> Select[Any]:
+        if region is None:
+            return statement
+        return statement.join(Region, col(Region.id) == col(Department.region_id)).where(
+            or_(col(Region.code) == region, col(Region.name) == region)
+        )
+
+    async def find_department(self, department: str, region: str | None) -> Department | None:
+        """A department by code or exact name, within a region when one is given."""
+        statement = self._region_filter(
+            select(Department).where(
+                or_(col(Department.code) == department, col(Department.name) == department)
+            ),
+            region,
+        )
+        found = await self._all(statement)
+        if len(found) > 1:
+            raise AmbiguousError(
+                f"{len(found)} departments match {department!r}: give the region as well"
+            )
+        return found[0] if found else None
+
+    async def find_disclosure(
+        self, department: str, year: int, version: int | None, region: str | None
+    ) -> Disclosure | None:
+        """The current disclosure of a department for a year, or the version asked for."""
+        found = await self.find_department(department, region)
+        if found is None:
+            return None
+        statement = select(Disclosure).where(
+            col(Disclosure.department_id) == found.id, col(Disclosure.fiscal_year) == year
+        )
+        if version is None:
+            statement = statement.where(col(Disclosure.superseded_by_id).is_(None))
+        else:
+            statement = statement.where(col(Disclosure.version) == version)
+        rows = await self._all(statement)
+        return rows[0] if rows else None
+
+    async def _page(
+        self, entity: Any, kind: str, statement: Select[Any], first: int, after: str | None
+    ) -> Page[Any]:
+        first = max(0, min(first, MAX_PAGE))
+        async with self.database.session() as session:
+            total = await session.scalar(
+                select(func.count()).select_from(statement.order_by(None).subquery())
+            )
+            start = decode_cursor(kind, after) if after else None
+            if start is not None:
+                statement = statement.where(col(entity.id) > start)
+            rows = list(
+                (await session.scalars(statement.order_by(col(entity.id)).limit(first + 1))).all()
+            )
+        return Page(
+            items=[(encode_cursor(kind, row.id), row) for row in rows[:first]],
+            total=int(total or 0),
+            has_next=len(rows) > first,
+            has_previous=start is not None,
+        )
+
+    async def department_page(
+        self, region: str | None, first: int, after: str | None
+    ) -> Page[Department]:
+        statement = self._region_filter(select(Department), region)
+        return await self._page(Department, "department", statement, first, after)
+
+    async def disclosure_page(
+        self,
+        *,
+        region: str | None,
+        year: int | None,
+        department: str | None,
+        include_superseded: bool,
+        first: int,
+        after: str | None,
+        department_id: int | None = None,
+    ) -> Page[Disclosure]:
+        statement = self._region_filter(
+            select(Disclosure).join(
+                Department, col(Department.id) == col(Disclosure.department_id)
+            ),
+            region,
+        )
+        if year is not None:
+            statement = statement.where(col(Disclosure.fiscal_year) == year)
+        if department is not None:
+            statement = statement.where(
+                or_(col(Department.code) == department, col(Department.name) == department)
+            )
+        if department_id is not None:
+            statement = statement.where(col(Disclosure.department_id) == department_id)
+        if not include_superseded:
+            statement = statement.where(col(Disclosure.superseded_by_id).is_(None))
+        return await self._page(Disclosure, "disclosure", statement, first, after)

@@ -1,0 +1,68 @@
+"""A disclosure's classification tree, built in memory from its budget lines.
+
+A table's lines for one disclosure number in the tens or hundreds, so the whole table is read in
+one query and every node's children and computed amounts come from memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hub.domain import LineKind, Measure, parent_of
+from hub.store.entities import BudgetLine
+
+__all__ = ["TreeNode", "build_tree", "sum_amounts"]
+
+Amounts = dict[Measure, int | None]
+
+
+def sum_amounts(parts: list[Amounts]) -> Amounts:
+    """Column by column; a column blank in every part stays blank (None), never 0."""
+    return {
+        m: None if all(p[m] is None for p in parts) else sum(p[m] or 0 for p in parts)
+        for m in Measure
+    }
+
+
+@dataclass
+class TreeNode:
+    """A classification node of one disclosure: what it states and what its leaves sum to."""
+
+    line: BudgetLine
+    children: list[TreeNode] = field(default_factory=list)
+    parent: TreeNode | None = None
+
+    @property
+    def stated(self) -> Amounts:
+        return {m: self.line.amount(m) for m in Measure}
+
+    def leaves(self) -> list[TreeNode]:
+        if not self.children:
+            return [self]
+        return [leaf for child in self.children for leaf in child.leaves()]
+
+    @property
+    def computed(self) -> Amounts:
+        """The sum of the node's leaves (a leaf's own stated amounts)."""
+        return sum_amounts([leaf.stated for leaf in self.leaves()])
+
+
+def build_tree(lines: list[BudgetLine]) -> list[TreeNode]:
+    """The 类 nodes of a table, in printed order, each with its descendants."""
+    nodes: dict[str, TreeNode] = {}
+    roots: list[TreeNode] = []
+    for line in sorted(lines, key=lambda line: line.ordinal):
+        if line.kind is not LineKind.SUBJECT or not line.code:
+            continue
+        node = TreeNode(line)
+        nodes[line.code] = node
+        parent_code = parent_of(line.code)
+        # A node whose parent the table omits hangs from its nearest printed ancestor.
+        while parent_code is not None and parent_code not in nodes:
+            parent_code = parent_of(parent_code)
+        if parent_code is None:
+            roots.append(node)
+        else:
+            node.parent = nodes[parent_code]
+            node.parent.children.append(node)
+    return roots
