@@ -449,3 +449,25 @@ async def test_a_slow_request_is_cut_off(
         response = await http.post("/graphql", json={"query": "{ departments { totalCount } }"})
     assert response.status_code == 503
     assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+
+
+def _without_ids(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k != "id"}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+async def test_the_readme_shows_the_contract_query_and_its_real_answer(
+    client: Client, database: Database
+) -> None:
+    import json
+    import re
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(graphql|json)\n(.*?)\n```", readme, re.S)
+    assert ("graphql", CONTRACT.rstrip()) in blocks
+    answer = json.loads(next(text for kind, text in blocks if kind == "json"))
+    await seed.load_text(database, seed.SEED.read_text(encoding="utf-8"))
+    assert _without_ids({"data": await client.query(CONTRACT)}) == _without_ids(answer)
