@@ -31,6 +31,10 @@ class Settings:
     """``HUB_MAX_REQUEST_BYTES``: the largest request body or query string accepted."""
     request_timeout: float = 30.0
     """``HUB_REQUEST_TIMEOUT``: seconds a request may take before it is answered 503."""
+    offline: bool = False
+    """``HUB_OFFLINE``: serve GraphiQL from this server's own copy of its assets."""
+    assets_dir: str = ""
+    """``HUB_ASSETS_DIR``: where ``hub assets fetch`` put them (default: in the environment)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -41,4 +45,6 @@ class Settings:
             debug=environ.get("HUB_DEBUG", "").strip().lower() in _TRUE,
             max_request_bytes=int(environ.get("HUB_MAX_REQUEST_BYTES", "100000")),
             request_timeout=float(environ.get("HUB_REQUEST_TIMEOUT", "30")),
+            offline=environ.get("HUB_OFFLINE", "").strip().lower() in _TRUE,
+            assets_dir=environ.get("HUB_ASSETS_DIR", "").strip(),
         )

@@ -16,6 +16,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub import __version__
+from hub.app.graphiql import ASSETS, AssetError, assets_dir, fetch_assets, missing_assets
 from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
 from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
@@ -38,6 +39,10 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+assets_cli = typer.Typer(
+    help="GraphiQL's assets, for serving without internet.", no_args_is_help=True
+)
+cli.add_typer(assets_cli, name="assets")
 
 DatabaseOption = Annotated[
     str | None,
@@ -151,11 +156,25 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    offline: Annotated[
+        bool,
+        typer.Option(help="Serve GraphiQL from local assets, loading nothing from outside."),
+    ] = False,
 ) -> None:
     """Serve the GraphQL API at /graphql (creating and migrating an empty database first)."""
     import uvicorn
 
+    if offline:
+        os.environ["HUB_OFFLINE"] = "1"
     settings = _settings(database)
+    if settings.offline:
+        folder = assets_dir(settings.assets_dir)
+        missing = missing_assets(folder)
+        if missing:
+            raise UserError(
+                f"offline GraphiQL needs its assets in {folder}, which lacks {', '.join(missing)}: "
+                "run `hub assets fetch` (see README.md, 'GraphiQL without internet')"
+            )
     _prepare(settings.database_url, first_run=True)
     typer.echo(f"Serving http://{host}:{port}/graphql", err=True)
     uvicorn.run(
@@ -340,6 +359,31 @@ def check(
                 typer.echo(f"  {f.severity.value:<8} {f.rule:<24} {where}\n           {f.message}")
     if any(o.failed for o in outcomes):
         raise typer.Exit(1)
+
+
+@assets_cli.command("fetch")
+def assets_fetch(
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", help="A folder of the npm tarballs, instead of the registry."),
+    ] = None,
+    keep: Annotated[
+        Path | None, typer.Option(help="Also save the verified tarballs here, to carry along.")
+    ] = None,
+    target: Annotated[
+        Path | None, typer.Option(help="Where to put the assets (default: $HUB_ASSETS_DIR).")
+    ] = None,
+) -> None:
+    """Get GraphiQL's assets (pinned versions, integrity-checked) for `hub serve --offline`."""
+    folder = target or assets_dir(Settings.from_env().assets_dir)
+    try:
+        written = fetch_assets(folder, source, keep)
+    except AssetError as exc:
+        raise UserError(str(exc)) from None
+    typer.echo(
+        f"{len(written)} files in {folder}: "
+        + ", ".join(f"{a.package}@{a.version}" for a in ASSETS)
+    )
 
 
 @cli.command()

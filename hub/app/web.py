@@ -11,11 +11,13 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from hub import __version__
 from hub.api.schema import Limits, make_schema
-from hub.app.graphql import HubGraphQL
+from hub.app.graphiql import assets_dir
+from hub.app.graphql import ASSETS_PATH, HubGraphQL
 from hub.app.limits import RequestLimits
 from hub.config import Settings
 from hub.store.engine import Database
@@ -52,6 +54,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         yield
         await database.dispose()
 
+    schema = make_schema(Limits(), debug=settings.debug)
+    offline_assets = assets_dir(settings.assets_dir) if settings.offline else None
+    offline_routes = (
+        [Mount(ASSETS_PATH, StaticFiles(directory=offline_assets, check_dir=False))]
+        if offline_assets
+        else []
+    )
     middleware = [
         Middleware(
             RequestLimits, max_bytes=settings.max_request_bytes, timeout=settings.request_timeout
@@ -69,7 +78,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     return Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
-            Route("/graphql", HubGraphQL(make_schema(Limits(), debug=settings.debug), database)),
+            Route("/graphql", HubGraphQL(schema, database, offline_assets=offline_assets)),
+            *offline_routes,
         ],
         middleware=middleware,
         lifespan=lifespan,
