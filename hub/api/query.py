@@ -26,7 +26,7 @@ from hub.api.types.disclosure import (
     SummaryLine,
     ThreePublicLine,
 )
-from hub.api.types.rollup import RollupNode, rollup
+from hub.api.types.rollup import MAX_DEPARTMENTS, RollupNode, rollup
 from hub.query.pages import CursorError
 from hub.query.reads import AmbiguousError
 from hub.query.rollups import TABLE_OF_SCHEME, RollupKey
@@ -71,6 +71,37 @@ async def _budget_node(info: Info[Context, None], line_id: int) -> Node | None:
     return None
 
 
+async def _part(info: Info[Context, None], key: list[str]) -> Node | None:
+    """A value that belongs to a node: its owner's id, the field holding it, a key within."""
+    owner_id, field, *rest = key
+    owner = await _node(info, *decode_id(owner_id))
+    if owner is None:
+        return None
+    if isinstance(owner, BudgetNode) and field in {"stated", "computed"}:
+        amounts: Node = owner.stated() if field == "stated" else owner.computed()
+        return amounts
+    if isinstance(owner, Disclosure):
+        parts: dict[str, Callable[[], Awaitable[Node | None]]] = {
+            "functionalTotal": lambda: owner.functional_total(info),
+            "economicTotal": lambda: owner.economic_total(info),
+            "fundTotal": lambda: owner.fund_total(info),
+            "threePublic": lambda: owner.three_public(info),
+        }
+        if field == "source":
+            source: Node = owner.source()
+            return source
+        if field in parts:
+            return await parts[field]()
+    if isinstance(owner, RollupNode) and rest and rest[0].isdigit():
+        if field == "inYear":
+            comparison: Node | None = await owner.in_year(info, int(rest[0]))
+            return comparison
+        if field == "byDepartment":
+            shares = await owner.by_department(info, first=MAX_DEPARTMENTS)
+            return next((s for s in shares if s.department_id == int(rest[0])), None)
+    raise GlobalIdError(field)
+
+
 async def _node(info: Info[Context, None], type_name: str, key: list[str]) -> Node | None:
     if type_name in _BY_ROW and len(key) == 1 and key[0].isdigit():
         entity, wrap = _BY_ROW[type_name]
@@ -82,6 +113,8 @@ async def _node(info: Info[Context, None], type_name: str, key: list[str]) -> No
         return await _budget_node(info, int(key[0]))
     if type_name == "Subject" and len(key) == 3 and key[2].isdigit():
         return await subject(info, _scheme(key[0]), key[1], int(key[2]))
+    if type_name == "Part" and len(key) >= 2:
+        return await _part(info, key)
     if type_name == "RollupNode" and len(key) == 4 and key[1].isdigit():
         scheme = _scheme(key[0])
         return await rollup(info, RollupKey(scheme, int(key[1]), key[2] or None, key[3]))

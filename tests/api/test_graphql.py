@@ -471,3 +471,37 @@ async def test_the_readme_shows_the_contract_query_and_its_real_answer(
     answer = json.loads(next(text for kind, text in blocks if kind == "json"))
     await seed.load_text(database, seed.SEED.read_text(encoding="utf-8"))
     assert _without_ids({"data": await client.query(CONTRACT)}) == _without_ids(answer)
+
+
+async def test_values_inside_nodes_have_ids_that_node_resolves(
+    client: Client, database: Database
+) -> None:
+    await seed.load_text(database, seed.SEED.read_text(encoding="utf-8"))
+    await seed.load_text(database, seed.variant("209", name="咸宁市经济和信息化局", year=2022))
+    data = await client.query(
+        """{ disclosure(department: "209", year: 2023) {
+              functional { stated { id total } computed { id total } }
+              functionalTotal { id total } threePublic { id total } source { id fileName }
+            }
+            rollup(scheme: FUNCTIONAL, year: 2023, code: "215") {
+              byDepartment { id total } inYear(year: 2022) { id total }
+            } }"""
+    )
+    d, r = data["disclosure"], data["rollup"]
+    values = [
+        (d["functional"][1]["stated"], "Amounts", "total", "67.17"),
+        (d["functional"][1]["computed"], "Amounts", "total", "67.18"),
+        (d["functionalTotal"], "Amounts", "total", "3814.52"),
+        (d["threePublic"], "ThreePublic", "total", "5.40"),
+        (d["source"], "Source", "fileName", seed.SEED.name),
+        (r["byDepartment"][0], "DepartmentAmount", "total", "3507.74"),
+        (r["inYear"], "YearComparison", "total", "3507.74"),
+    ]
+    for value, type_name, field, expected in values:
+        assert value[field] == expected
+        found = await client.query(
+            f"query($id: ID!) {{ node(id: $id) {{ id ... on {type_name} {{ {field} }} }} }}",
+            id=value["id"],
+        )
+        assert found["node"] == {"id": value["id"], field: expected}
+    assert len({v["id"] for v, *_ in values}) == len(values)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import strawberry
 
 from hub import domain
+from hub.api.ids import encode_id
 from hub.domain import BudgetTable, Comparator, Level, Scheme, Severity, Side, ThreePublicItem
 from hub.money import fen_to_wan
 
@@ -21,6 +22,7 @@ __all__ = [
     "Severity",
     "Side",
     "ThreePublicItem",
+    "part_id",
     "wan",
 ]
 
@@ -57,6 +59,11 @@ class Node:
         raise NotImplementedError
 
 
+def part_id(owner: str, field: str, *key: object) -> strawberry.ID:
+    """The id of a value that belongs to a node: the node's id and the field that holds it."""
+    return strawberry.ID(encode_id("Part", owner, field, *key))
+
+
 def wan(fen: int | None) -> Decimal | None:
     """Fen as exact 万元, or None for a blank cell."""
     return None if fen is None else fen_to_wan(fen)
@@ -65,7 +72,13 @@ def wan(fen: int | None) -> Decimal | None:
 @strawberry.type(
     description="金额 A row's amounts in 万元, exact, never rounded; null where the cell was blank."
 )
-class Amounts:
+class Amounts(Node):
+    part: strawberry.Private[str]
+
+    @strawberry.field(description="全局标识 Global id: the row's id and which amounts these are.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.part)
+
     total: Decimal | None = strawberry.field(description="合计 Total.")
     basic: Decimal | None = strawberry.field(description="基本保障支出（小计）Basic expenditure.")
     personnel: Decimal | None = strawberry.field(description="人员经费支出 Personnel.")
@@ -90,5 +103,6 @@ class Amounts:
     remit: Decimal | None = strawberry.field(description="上缴上级支出 Remittances upwards.")
 
     @classmethod
-    def of(cls, amounts: dict[domain.Measure, int | None]) -> Amounts:
-        return cls(**{m.value: wan(amounts.get(m)) for m in domain.Measure})
+    def of(cls, amounts: dict[domain.Measure, int | None], owner: str, field: str) -> Amounts:
+        values = {m.value: wan(amounts.get(m)) for m in domain.Measure}
+        return cls(part=part_id(owner, field), **values)

@@ -21,6 +21,7 @@ from hub.api.types.common import (
     Severity,
     Side,
     ThreePublicItem,
+    part_id,
     wan,
 )
 from hub.query.trees import TreeNode, build_tree
@@ -61,11 +62,11 @@ class BudgetNode(Node):
 
     @strawberry.field(description="所印金额 What the document states for this row.")
     def stated(self) -> Amounts:
-        return Amounts.of(self.tree.stated)
+        return Amounts.of(self.tree.stated, self.id(), "stated")
 
     @strawberry.field(description="计算金额 The sum of the node's leaves (a leaf's own amounts).")
     def computed(self) -> Amounts:
-        return Amounts.of(self.tree.computed)
+        return Amounts.of(self.tree.computed, self.id(), "computed")
 
     @strawberry.field(description="下级 The nodes one level down, in printed order.")
     def children(self) -> list[BudgetNode]:
@@ -107,8 +108,13 @@ class SummaryLine(Node):
 
 
 @strawberry.type(description="“三公”经费 The “three public” expenses of table 7, in 万元.")
-class ThreePublic:
+class ThreePublic(Node):
     lines: strawberry.Private[list[entities.ThreePublicLine]]
+    owner: strawberry.Private[str]
+
+    @strawberry.field(description="全局标识 Global id.")
+    def id(self) -> strawberry.ID:
+        return part_id(self.owner, "threePublic")
 
     def _amount(self, item: domain.ThreePublicItem) -> Decimal | None:
         return next((wan(line.amount) for line in self.lines if line.item is item), None)
@@ -322,8 +328,12 @@ class Finding(Node):
 
 
 @strawberry.type(description="来源 The file a disclosure was read from.")
-class Source:
+class Source(Node):
     row: strawberry.Private[entities.Disclosure]
+
+    @strawberry.field(description="全局标识 Global id.")
+    def id(self) -> strawberry.ID:
+        return part_id(encode_id("Disclosure", self.row.id), "source")
 
     @strawberry.field(description="文件名 File name.")
     def file_name(self) -> str:
@@ -409,12 +419,14 @@ class Disclosure(Node):
     async def fund(self, info: Info[Context, None]) -> list[BudgetNode]:
         return await self._tree(info, domain.BudgetTable.FUND_FUNCTIONAL)
 
-    async def _total(self, info: Info[Context, None], table: domain.BudgetTable) -> Amounts | None:
+    async def _total(
+        self, info: Info[Context, None], table: domain.BudgetTable, field: str
+    ) -> Amounts | None:
         lines = await self._lines(info, table)
         for kind in (domain.LineKind.TOTAL, domain.LineKind.DEPARTMENT):
             row = next((line for line in lines if line.kind is kind), None)
             if row is not None:
-                return Amounts.of({m: row.amount(m) for m in domain.Measure})
+                return Amounts.of({m: row.amount(m) for m in domain.Measure}, self.id(), field)
         return None
 
     @strawberry.field(
@@ -422,15 +434,15 @@ class Disclosure(Node):
         "the table prints no 合计)."
     )
     async def functional_total(self, info: Info[Context, None]) -> Amounts | None:
-        return await self._total(info, domain.BudgetTable.GENERAL_FUNCTIONAL)
+        return await self._total(info, domain.BudgetTable.GENERAL_FUNCTIONAL, "functionalTotal")
 
     @strawberry.field(description="基本支出合计 Table 6's 合计 row.")
     async def economic_total(self, info: Info[Context, None]) -> Amounts | None:
-        return await self._total(info, domain.BudgetTable.GENERAL_BASIC_ECONOMIC)
+        return await self._total(info, domain.BudgetTable.GENERAL_BASIC_ECONOMIC, "economicTotal")
 
     @strawberry.field(description="政府性基金合计 Table 8's total (合计 or department row).")
     async def fund_total(self, info: Info[Context, None]) -> Amounts | None:
-        return await self._total(info, domain.BudgetTable.FUND_FUNCTIONAL)
+        return await self._total(info, domain.BudgetTable.FUND_FUNCTIONAL, "fundTotal")
 
     @strawberry.field(
         description="部门收支总表 Table 1, line by line, income side first in each row."
@@ -448,7 +460,7 @@ class Disclosure(Node):
     async def three_public(self, info: Info[Context, None]) -> ThreePublic | None:
         assert self.row.id is not None
         lines = await info.context.three_public.load(self.row.id)
-        return ThreePublic(lines=lines) if lines else None
+        return ThreePublic(lines=lines, owner=self.id()) if lines else None
 
     @strawberry.field(description="绩效项目 Projects with performance targets.")
     async def projects(self, info: Info[Context, None]) -> list[Project]:

@@ -10,7 +10,7 @@ from hub import domain
 from hub.api.context import Context
 from hub.api.ids import encode_id
 from hub.api.types.administration import Department
-from hub.api.types.common import Info, Level, Node, Scheme, wan
+from hub.api.types.common import Info, Level, Node, Scheme, part_id, wan
 from hub.api.types.disclosure import Disclosure
 from hub.query.rollups import RollupKey, RollupRow
 
@@ -25,10 +25,15 @@ async def rollup(info: Info[Context, None], key: RollupKey) -> RollupNode | None
 
 
 @strawberry.type(description="部门排名 A department's amount for a rollup node.")
-class DepartmentAmount:
+class DepartmentAmount(Node):
+    owner: strawberry.Private[str]
     department_id: strawberry.Private[int]
     disclosure_id: strawberry.Private[int]
     fen: strawberry.Private[int]
+
+    @strawberry.field(description="全局标识 Global id.")
+    def id(self) -> strawberry.ID:
+        return part_id(self.owner, "byDepartment", self.department_id)
 
     @strawberry.field(description="部门 The department.")
     async def department(self, info: Info[Context, None]) -> Department:
@@ -50,7 +55,13 @@ class DepartmentAmount:
 
 
 @strawberry.type(description="同比 The same node in another year.")
-class YearComparison:
+class YearComparison(Node):
+    owner: strawberry.Private[str]
+
+    @strawberry.field(description="全局标识 Global id.")
+    def id(self) -> strawberry.ID:
+        return part_id(self.owner, "inYear", self.year)
+
     year: int = strawberry.field(description="年度 The other year.")
     total: Decimal | None = strawberry.field(description="金额 Its total that year (万元).")
     change: Decimal | None = strawberry.field(
@@ -130,7 +141,10 @@ class RollupNode(Node):
         shares = await info.context.rollup_shares.load(self.key)
         return [
             DepartmentAmount(
-                department_id=s.department_id, disclosure_id=s.disclosure_id, fen=s.total
+                owner=self.id(),
+                department_id=s.department_id,
+                disclosure_id=s.disclosure_id,
+                fen=s.total,
             )
             for s in shares[: max(0, min(first, MAX_DEPARTMENTS))]
         ]
@@ -150,4 +164,6 @@ class RollupNode(Node):
             if this is None or not that
             else (Decimal(this) / Decimal(that)).quantize(Decimal("0.000001"), ROUND_HALF_EVEN)
         )
-        return YearComparison(year=year, total=wan(that), change=change, ratio=ratio)
+        return YearComparison(
+            owner=self.id(), year=year, total=wan(that), change=change, ratio=ratio
+        )
