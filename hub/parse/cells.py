@@ -59,6 +59,8 @@ _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 
 def unit_of(line: str) -> AmountUnit | None:
     """The unit a ``单位：万元`` line declares."""
+    if "单位" not in line:
+        return None
     match = _UNIT.search(comparable(line))
     return AmountUnit(match.group(1)) if match else None
 
@@ -80,6 +82,8 @@ _NOT_A_TITLE = re.compile(r"说明|情况|。")
 
 def table_of_title(line: str) -> BudgetTable | None:
     """The table a title line names (表 5: 一般公共预算支出表), or None."""
+    if len(line) > 120 or "表" not in line:  # cheap refusals before normalising
+        return None
     text = comparable(line).lstrip("#")
     if len(text) > 40 or _NOT_A_TITLE.search(text):
         return None

@@ -189,9 +189,10 @@ class _Parser:
             self.caption = _Caption(table, clean(text), number, self.caption.unit)
             return
         text = clean(text)
-        if _CAPTION.match(comparable(text)):
+        folded = comparable(text)
+        if _CAPTION.match(folded):
             return
-        if comparable(text).startswith("年度目标"):
+        if folded.startswith("年度目标"):
             self.context.target = _after_colon(text)
             return
         if self.context.glossary:

@@ -159,8 +159,9 @@ async def load_document(
 
 
 async def _insert(session: AsyncSession, entity: Any, rows: list[dict[str, Any]]) -> None:
+    # A Core insert of the table: the ORM's bulk path costs more than the rows themselves.
     if rows:
-        await session.execute(insert(entity), rows)
+        await session.execute(insert(entity.__table__), rows)
 
 
 async def _department(session: AsyncSession, identity: Identity) -> Department:
