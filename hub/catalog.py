@@ -123,11 +123,13 @@ class Catalog:
         for row in candidates:
             if row.valid_in(year):
                 return row
-        return min(
-            candidates,
-            key=lambda r: min(abs(year - r.valid_from), abs(year - (r.valid_to or year))),
-            default=None,
-        )
+
+        def distance(row: CatalogRow) -> int:
+            if year < row.valid_from:
+                return row.valid_from - year
+            return year - row.valid_to if row.valid_to is not None else 0
+
+        return min(candidates, key=distance, default=None)
 
     def children(self, scheme: Scheme, code: str | None, year: int) -> list[CatalogRow]:
         """The entries one level below ``code`` (the 类 when ``code`` is None), by code."""

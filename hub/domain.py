@@ -5,6 +5,7 @@ This module imports no other part of the hub, so that ``parse`` (the first layer
 
 from __future__ import annotations
 
+from collections.abc import Container
 from enum import StrEnum
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "SourceFormat",
     "ThreePublicItem",
     "level_of",
+    "nearest_ancestor",
     "parent_of",
     "subtree_bounds",
 ]
@@ -60,6 +62,14 @@ def level_of(code: str) -> Level:
 def parent_of(code: str) -> str | None:
     """The parent's code (the code minus its last two digits), or None for a 类."""
     return None if level_of(code) is Level.CLASS else code[:-2]
+
+
+def nearest_ancestor(code: str, present: Container[str]) -> str | None:
+    """The closest ancestor of ``code`` among ``present`` (a table may skip a level)."""
+    parent = parent_of(code)
+    while parent is not None and parent not in present:
+        parent = parent_of(parent)
+    return parent
 
 
 def subtree_bounds(code: str) -> tuple[str, str]:

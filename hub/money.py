@@ -6,10 +6,10 @@ Documents print 万元 with two decimals (0.01 万元 = 100 元) or 元 with up 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 
-__all__ = ["AmountUnit", "InexactAmountError", "fen_to_wan", "to_fen"]
+__all__ = ["MAX_FEN", "AmountUnit", "InexactAmountError", "fen_to_wan", "to_fen", "wan"]
 
 
 class AmountUnit(StrEnum):
@@ -31,12 +31,25 @@ class InexactAmountError(ValueError):
 _TWO_PLACES = Decimal("0.01")
 
 
+MAX_FEN = 2**63 - 1
+"""The largest amount a BIGINT column holds."""
+
+
 def to_fen(amount: Decimal, unit: AmountUnit) -> int:
     """Convert an amount printed in ``unit`` into whole fen, refusing anything inexact."""
-    fen = amount * unit.fen
+    with localcontext() as context:
+        context.prec = max(context.prec, len(amount.as_tuple().digits) + 8)
+        fen = amount * unit.fen
     if fen != fen.to_integral_value():
         raise InexactAmountError(f"{amount} {unit} is not a whole number of fen")
+    if not -MAX_FEN - 1 <= fen <= MAX_FEN:
+        raise InexactAmountError(f"{amount} {unit} is larger than the hub can store")
     return int(fen)
+
+
+def wan(fen: int | None) -> Decimal | None:
+    """Fen as exact 万元; None (a blank cell) stays None."""
+    return None if fen is None else fen_to_wan(fen)
 
 
 def fen_to_wan(fen: int) -> Decimal:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -48,7 +47,6 @@ class Context:
     rollup_totals: DataLoader[RollupKey, RollupRow | None]
     rollup_shares: DataLoader[RollupKey, list[DepartmentShare]]
     subtrees: dict[RollupKey, asyncio.Task[dict[str, RollupRow]]] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     async def subtree(self, key: RollupKey) -> dict[str, RollupRow]:
         """A rollup subtree, read once per request however many nodes ask for it."""

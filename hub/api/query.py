@@ -50,11 +50,10 @@ _BY_ROW: dict[str, tuple[Any, Callable[[Any], Node]]] = {
 }
 
 
-def _scheme(value: str) -> domain.Scheme:
-    try:
-        return domain.Scheme(value)
-    except ValueError:
-        raise GlobalIdError(value) from None
+def _number(value: str) -> int:
+    if not (value.isascii() and value.isdigit()):
+        raise GlobalIdError(value)
+    return int(value)
 
 
 async def _budget_node(info: Info[Context, None], line_id: int) -> Node | None:
@@ -92,32 +91,34 @@ async def _part(info: Info[Context, None], key: list[str]) -> Node | None:
             return source
         if field in parts:
             return await parts[field]()
-    if isinstance(owner, RollupNode) and rest and rest[0].isdigit():
+    if isinstance(owner, RollupNode) and len(rest) == 1:
         if field == "inYear":
-            comparison: Node | None = await owner.in_year(info, int(rest[0]))
+            comparison: Node | None = await owner.in_year(info, _number(rest[0]))
             return comparison
         if field == "byDepartment":
             shares = await owner.by_department(info, first=MAX_DEPARTMENTS)
-            return next((s for s in shares if s.department_id == int(rest[0])), None)
+            return next((s for s in shares if s.department_id == _number(rest[0])), None)
     raise GlobalIdError(field)
 
 
 async def _node(info: Info[Context, None], type_name: str, key: list[str]) -> Node | None:
-    if type_name in _BY_ROW and len(key) == 1 and key[0].isdigit():
+    if type_name in _BY_ROW and len(key) == 1:
         entity, wrap = _BY_ROW[type_name]
-        [row] = await info.context.reader.load_by_id(entity, [int(key[0])])
+        [row] = await info.context.reader.load_by_id(entity, [_number(key[0])])
         if row is None or (type_name == "SummaryLine" and row.kind is not domain.LineKind.ITEM):
             return None
         return wrap(row)
-    if type_name == "BudgetNode" and len(key) == 1 and key[0].isdigit():
-        return await _budget_node(info, int(key[0]))
-    if type_name == "Subject" and len(key) == 3 and key[2].isdigit():
-        return await subject(info, _scheme(key[0]), key[1], int(key[2]))
+    if type_name == "BudgetNode" and len(key) == 1:
+        return await _budget_node(info, _number(key[0]))
+    if type_name == "Subject" and len(key) == 3 and key[0] in domain.Scheme.__members__:
+        return await subject(info, domain.Scheme(key[0]), _code(key[1]), _number(key[2]))
     if type_name == "Part" and len(key) >= 2:
         return await _part(info, key)
-    if type_name == "RollupNode" and len(key) == 4 and key[1].isdigit():
-        scheme = _scheme(key[0])
-        return await rollup(info, RollupKey(scheme, int(key[1]), key[2] or None, key[3]))
+    if type_name == "RollupNode" and len(key) == 4 and key[0] in domain.Scheme.__members__:
+        scheme = domain.Scheme(key[0])
+        if scheme not in TABLE_OF_SCHEME:
+            raise GlobalIdError(key[0])
+        return await rollup(info, RollupKey(scheme, _number(key[1]), key[2] or None, _code(key[3])))
     raise GlobalIdError(type_name)
 
 

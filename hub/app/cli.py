@@ -22,7 +22,7 @@ from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
 from hub.config import Settings
 from hub.domain import Severity
-from hub.money import fen_to_wan
+from hub.money import wan
 from hub.parse import Overrides
 from hub.resources import resource_dir
 from hub.store.engine import Database, DatabaseURLError
@@ -139,7 +139,8 @@ def db_downgrade(
     """Migrate the schema down, one revision by default."""
     settings = _settings(database)
     downgrade(settings.database_url, revision)
-    typer.echo(f"Database at revision {asyncio.run(_revision(settings.database_url))}.")
+    now = asyncio.run(_revision(settings.database_url))
+    typer.echo(f"Database at revision {now}." if now else "Database emptied: no schema revision.")
 
 
 @db_cli.command("current")
@@ -294,8 +295,9 @@ def ingest(
 
 
 def _finding_json(finding: Finding) -> dict[str, object]:
-    def wan(fen: int | None) -> str | None:
-        return None if fen is None else str(fen_to_wan(fen))
+    def text(fen: int | None) -> str | None:
+        amount = wan(fen)
+        return None if amount is None else str(amount)
 
     return {
         "rule": finding.rule,
@@ -303,9 +305,9 @@ def _finding_json(finding: Finding) -> dict[str, object]:
         "table": finding.table.value if finding.table else None,
         "code": finding.code,
         "column": finding.column,
-        "expected": wan(finding.expected),
-        "actual": wan(finding.actual),
-        "difference": wan(finding.difference),
+        "expected": text(finding.expected),
+        "actual": text(finding.actual),
+        "difference": text(finding.difference),
         "line": finding.line,
         "message": finding.message,
     }

@@ -48,10 +48,14 @@ class HubGraphQL(GraphQL[Context, None]):
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
-        # A query refused before it ran (syntax, validation, limits) is the client's error.
+        # A query refused before it ran (syntax, validation, limits: no error has a path) is the
+        # client's error; one that failed while running is not.
         results = response_data if isinstance(response_data, list) else [response_data]
         if sub_response.status_code is None and any(
-            r.get("data") is None and r.get("errors") for r in results
+            r.get("data") is None
+            and r.get("errors")
+            and not any(e.get("path") for e in r.get("errors") or [])
+            for r in results
         ):
             sub_response.status_code = 400
         return super().create_response(response_data, sub_response)

@@ -74,6 +74,8 @@ def _read(path: Path, overrides: Overrides, catalog: Catalog) -> Outcome:
         return Outcome(path, error=f"{where}: {exc.message}")
     except OSError as exc:
         return Outcome(path, error=f"{path}: {exc.strerror or exc}")
+    except ValueError as exc:  # a parser slip that is not a ParseError still spoils one file only
+        return Outcome(path, error=f"{path}: cannot be read: {exc}")
     return Outcome(path, document, check_document(document, catalog))
 
 
@@ -109,7 +111,7 @@ async def ingest_files(
                     outcome.loaded = await load_document(
                         session, outcome.document, outcome.findings, catalog
                     )
-            except SQLAlchemyError as exc:
+            except (SQLAlchemyError, OverflowError) as exc:
                 reason = getattr(exc, "orig", None) or exc
                 outcome.error = f"{outcome.path}: not stored, nothing written: {reason}"
         outcomes.append(outcome)

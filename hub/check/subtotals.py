@@ -52,7 +52,7 @@ def _compare(
             code=row.code,
             column=measure.value,
             expected=computed,
-            actual=stated or 0,
+            actual=stated,
             line=row.line,
             message=(
                 f"{table.title}: {label} states {show(stated, unit)} {unit} ({measure.value}) "

@@ -50,8 +50,8 @@ def parse_amount(text: str, unit: AmountUnit) -> tuple[int | None, int]:
     decimals = len(folded.partition(".")[2])
     try:
         return to_fen(Decimal(folded.replace(",", "")), unit), decimals
-    except InexactAmountError:
-        raise ValueError(f"{text!r} {unit} is finer than a fen") from None
+    except InexactAmountError as exc:
+        raise ValueError(f"found {text!r}: {exc}") from None
 
 
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")

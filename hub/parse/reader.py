@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hub.catalog import read_regions
 from hub.domain import BudgetTable, LineKind
 from hub.parse.errors import ParseError
 from hub.parse.model import Document, Identity, Overrides, Source, Table, UnitInfo
@@ -93,18 +94,22 @@ def _identity(source: Source, parsed: ParsedText, overrides: Overrides) -> Ident
             f"no fiscal year in the title {parsed.title!r}: expected one such "
             "as '咸宁市经信局 2023 年部门预算公开', or pass --year",
         )
-    region = _REGION.match(name)
-    region_name = overrides.region_name or (region.group(0) if region else None)
+    printed = (departments.get(code) if code else None) or (
+        from_title.group(1) if from_title else None
+    )
+    regions = [_REGION.match(n) for n in (printed, name) if n]
+    region_name = overrides.region_name or next((r.group(0) for r in regions if r), None)
     if not region_name:
         raise ParseError(
             source.name,
             1,
             f"cannot tell the region from the department name {name!r}: pass --region-name",
         )
+    known = {region.name: region.code for region in read_regions()}
     return Identity(
         fiscal_year=year,
         region_name=region_name,
-        region_code=overrides.region_code,
+        region_code=overrides.region_code or known.get(region_name),
         department_code=code,
         department_name=name,
         units=tuple(UnitInfo(c, n) for c, n in units.items()),

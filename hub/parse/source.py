@@ -36,7 +36,7 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ParseError(
-            name, line, f"cannot decode byte {exc.start} as UTF-8 or GB18030: not a text document"
+            name, line, f"cannot decode byte {exc.start} as {encoding}: not a text document"
         ) from None
     if sum(1 for c in text if c < " " and c not in "\t\r\n\f") > len(text) // 100 + 5:
         raise ParseError(name, None, "this is a binary file, not a text budget disclosure")

@@ -419,7 +419,7 @@ class _Parser:
     def _summary(self, rows: list[tuple[int, Cells]], caption: _Caption, unit: AmountUnit) -> Table:
         """A two-sided table: 收入 项目 / 预算数 beside 支出 项目 / 预算数."""
         header = next(
-            (i for i, (_, cells) in enumerate(rows) if sum("预算数" in c for c in cells) >= 1),
+            (i for i, (_, cells) in enumerate(rows) if any("预算数" in c for c in cells)),
             None,
         )
         if header is None:
@@ -521,7 +521,13 @@ class _Parser:
             Project(
                 line=name_line,
                 name=_ENUMERATOR.sub("", heading).strip(),
-                amount=parse_amount(amount.group(1), AmountUnit.WAN_YUAN)[0] if amount else None,
+                amount=(
+                    self._amount(name_line, amount.group(1), AmountUnit.WAN_YUAN, "预算", heading)[
+                        0
+                    ]
+                    if amount
+                    else None
+                ),
                 annual_target=self.context.target,
                 indicators=indicators,
             )

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from hub.catalog import Catalog
 from hub.domain import BudgetTable
 from hub.query.pages import MAX_PAGE, Page, decode_cursor, encode_cursor
+from hub.query.rollups import region_matches
 from hub.store.catalog import stored_catalog
 from hub.store.engine import Database
 from hub.store.entities import (
@@ -131,7 +132,7 @@ class Reader:
         if region is None:
             return statement
         return statement.join(Region, col(Region.id) == col(Department.region_id)).where(
-            or_(col(Region.code) == region, col(Region.name) == region)
+            region_matches(region)
         )
 
     async def find_department(self, department: str, region: str | None) -> Department | None:

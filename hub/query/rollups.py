@@ -19,7 +19,14 @@ from hub.store.catalog import in_subtree
 from hub.store.engine import Database
 from hub.store.entities import BudgetLine, Department, Disclosure, Region
 
-__all__ = ["TABLE_OF_SCHEME", "DepartmentShare", "RollupKey", "RollupRow", "Rollups"]
+__all__ = [
+    "TABLE_OF_SCHEME",
+    "DepartmentShare",
+    "RollupKey",
+    "RollupRow",
+    "Rollups",
+    "region_matches",
+]
 
 TABLE_OF_SCHEME = {
     Scheme.FUNCTIONAL: BudgetTable.GENERAL_FUNCTIONAL,
@@ -50,6 +57,19 @@ class DepartmentShare:
     total: int
 
 
+def _grouped(keys: Sequence[RollupKey]) -> dict[tuple[Scheme, int, str | None], set[str]]:
+    """The keys' codes by scheme, year and region: one query each."""
+    groups: dict[tuple[Scheme, int, str | None], set[str]] = defaultdict(set)
+    for key in keys:
+        groups[(key.scheme, key.year, key.region)].add(key.code)
+    return groups
+
+
+def region_matches(region: str) -> Any:
+    """A region named by its division code or its name."""
+    return or_(col(Region.code) == region, col(Region.name) == region)
+
+
 class Rollups:
     """Rollup reads for one request; each opens its own session."""
 
@@ -72,7 +92,7 @@ class Rollups:
             statement = (
                 statement.join(Department, col(Department.id) == col(Disclosure.department_id))
                 .join(Region, col(Region.id) == col(Department.region_id))
-                .where(or_(col(Region.code) == region, col(Region.name) == region))
+                .where(region_matches(region))
             )
         return statement
 
@@ -80,15 +100,17 @@ class Rollups:
         async with self.database.session() as session:
             return list((await session.execute(statement)).all())
 
-    async def subtree(self, key: RollupKey) -> dict[str, RollupRow]:
-        """Every code in the subtree of ``key.code`` with its total, in one query."""
+    async def _totals(
+        self, scheme: Scheme, year: int, region: str | None, codes: Any
+    ) -> dict[str, RollupRow]:
+        """Each code's total over the current disclosures, for the codes ``codes`` selects."""
         statement = (
-            self._current(key.scheme, key.year, key.region)
+            self._current(scheme, year, region)
             .add_columns(
                 func.sum(col(BudgetLine.total)),
                 func.count(func.distinct(col(Disclosure.department_id))),
             )
-            .where(in_subtree(col(BudgetLine.code), key.code))
+            .where(codes)
             .group_by(col(BudgetLine.code))
         )
         return {
@@ -96,35 +118,25 @@ class Rollups:
             for code, total, departments in await self._rows(statement)
         }
 
+    async def subtree(self, key: RollupKey) -> dict[str, RollupRow]:
+        """Every code in the subtree of ``key.code`` with its total, in one query."""
+        codes = in_subtree(col(BudgetLine.code), key.code)
+        return await self._totals(key.scheme, key.year, key.region, codes)
+
     async def load_totals(self, keys: Sequence[RollupKey]) -> list[RollupRow | None]:
-        """The total of each key's exact code (for other years, mostly): one query per
-        scheme, year and region among the keys."""
-        groups: dict[tuple[Scheme, int, str | None], set[str]] = defaultdict(set)
-        for key in keys:
-            groups[(key.scheme, key.year, key.region)].add(key.code)
+        """The total of each key's exact code (other years, mostly): one query per scheme,
+        year and region among the keys."""
         found: dict[RollupKey, RollupRow] = {}
-        for (scheme, year, region), codes in groups.items():
-            statement = (
-                self._current(scheme, year, region)
-                .add_columns(
-                    func.sum(col(BudgetLine.total)),
-                    func.count(func.distinct(col(Disclosure.department_id))),
-                )
-                .where(col(BudgetLine.code).in_(codes))
-                .group_by(col(BudgetLine.code))
-            )
-            for code, total, departments in await self._rows(statement):
-                row = RollupRow(code, None if total is None else int(total), int(departments))
+        for (scheme, year, region), codes in _grouped(keys).items():
+            totals = await self._totals(scheme, year, region, col(BudgetLine.code).in_(codes))
+            for code, row in totals.items():
                 found[RollupKey(scheme, year, region, code)] = row
         return [found.get(key) for key in keys]
 
     async def load_shares(self, keys: Sequence[RollupKey]) -> list[list[DepartmentShare]]:
         """Which departments spend each key's code, largest first."""
-        groups: dict[tuple[Scheme, int, str | None], set[str]] = defaultdict(set)
-        for key in keys:
-            groups[(key.scheme, key.year, key.region)].add(key.code)
         shares: dict[RollupKey, list[DepartmentShare]] = defaultdict(list)
-        for (scheme, year, region), codes in groups.items():
+        for (scheme, year, region), codes in _grouped(keys).items():
             statement = (
                 self._current(scheme, year, region)
                 .add_columns(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hub.domain import LineKind, Measure, parent_of
+from hub.domain import LineKind, Measure, nearest_ancestor
 from hub.store.entities import BudgetLine
 
 __all__ = ["TreeNode", "build_tree", "sum_amounts"]
@@ -55,11 +55,8 @@ def build_tree(lines: list[BudgetLine]) -> list[TreeNode]:
         if line.kind is not LineKind.SUBJECT or not line.code:
             continue
         node = TreeNode(line)
+        parent_code = nearest_ancestor(line.code, nodes)
         nodes[line.code] = node
-        parent_code = parent_of(line.code)
-        # A node whose parent the table omits hangs from its nearest printed ancestor.
-        while parent_code is not None and parent_code not in nodes:
-            parent_code = parent_of(parent_code)
         if parent_code is None:
             roots.append(node)
         else:

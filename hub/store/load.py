@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hub.catalog import Catalog, read_regions
+from hub.catalog import Catalog
 from hub.check import Finding
 from hub.domain import LineKind, Measure
 from hub.parse.model import Document, Identity
@@ -59,17 +59,20 @@ async def load_document(
 ) -> LoadResult:
     """Write ``document`` and its findings in the session's transaction (the caller commits)."""
     identity = document.identity
-    department = await _department(session, identity)
-    assert department.id is not None
-    existing = await session.scalar(
-        select(Disclosure).where(
-            col(Disclosure.department_id) == department.id,
-            col(Disclosure.fiscal_year) == identity.fiscal_year,
-            col(Disclosure.source_sha256) == document.source.sha256,
+    region = await _find_region(session, identity)
+    department = await _find_department(session, region, identity) if region else None
+    if department is not None:
+        existing = await session.scalar(
+            select(Disclosure).where(
+                col(Disclosure.department_id) == department.id,
+                col(Disclosure.fiscal_year) == identity.fiscal_year,
+                col(Disclosure.source_sha256) == document.source.sha256,
+            )
         )
-    )
-    if existing is not None and existing.id is not None:
-        return LoadResult(LoadStatus.UNCHANGED, existing.id, existing.version)
+        if existing is not None and existing.id is not None:  # nothing is written
+            return LoadResult(LoadStatus.UNCHANGED, existing.id, existing.version)
+    department = await _save_department(session, region, department, identity)
+    assert department.id is not None
     for unit in identity.units:
         await _unit(session, department.id, unit.code, unit.name)
 
@@ -164,30 +167,44 @@ async def _insert(session: AsyncSession, entity: Any, rows: list[dict[str, Any]]
         await session.execute(insert(entity.__table__), rows)
 
 
-async def _department(session: AsyncSession, identity: Identity) -> Department:
-    region_code = identity.region_code or next(
-        (r.code for r in read_regions() if r.name == identity.region_name), None
-    )
-    region = await session.scalar(
-        select(Region).where(
-            col(Region.code) == region_code
-            if region_code
-            else col(Region.name) == identity.region_name
+async def _find_region(session: AsyncSession, identity: Identity) -> Region | None:
+    """The region by its division code, else by its name."""
+    if identity.region_code:
+        region = await session.scalar(
+            select(Region).where(col(Region.code) == identity.region_code)
         )
+        if region is not None:
+            return region
+    return await session.scalar(
+        select(Region).where(col(Region.name) == identity.region_name).order_by(col(Region.id))
     )
-    if region is None:
-        region = Region(code=region_code, name=identity.region_name)
-        session.add(region)
-        await session.flush()
-    assert region.id is not None
+
+
+async def _find_department(
+    session: AsyncSession, region: Region, identity: Identity
+) -> Department | None:
+    """A department of the region by its code, else (documents without codes) by its name."""
     match = (
         col(Department.code) == identity.department_code
         if identity.department_code
         else col(Department.name) == identity.department_name
     )
-    department = await session.scalar(
-        select(Department).where(Department.region_id == region.id, match)
+    return await session.scalar(
+        select(Department).where(col(Department.region_id) == region.id, match)
     )
+
+
+async def _save_department(
+    session: AsyncSession, region: Region | None, department: Department | None, identity: Identity
+) -> Department:
+    """Create what is new; a new version's names (and a newly known code) replace the old."""
+    if region is None:
+        region = Region(code=identity.region_code, name=identity.region_name)
+        session.add(region)
+        await session.flush()
+    elif region.code is None and identity.region_code:
+        region.code = identity.region_code
+    assert region.id is not None
     if department is None:
         department = Department(
             region_id=region.id, code=identity.department_code, name=identity.department_name

@@ -63,12 +63,14 @@ async def _run(database_url: str, action: Callable[[Config], None]) -> None:
 
 async def upgrade_async(database_url: str, revision: str = "head") -> None:
     """Migrate the schema up to ``revision``; at head, also sync the catalog with the fixtures."""
+    # Read the catalog first: a broken fixture must stop the upgrade before it starts.
+    catalog = read_catalog() if revision == "head" else []
     await _run(database_url, lambda config: command.upgrade(config, revision))
     if revision == "head":
         database = Database(database_url)
         try:
             async with database.transaction() as session:
-                await sync_catalog(session, read_catalog())
+                await sync_catalog(session, catalog)
         finally:
             await database.dispose()
 

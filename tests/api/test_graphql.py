@@ -505,3 +505,35 @@ async def test_values_inside_nodes_have_ids_that_node_resolves(
         )
         assert found["node"] == {"id": value["id"], field: expected}
     assert len({v["id"] for v, *_ in values}) == len(values)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "RollupNode:GOVERNMENTAL_ECONOMIC:2023::501",
+        "RollupNode:FUNCTIONAL:2023::21",
+        "Disclosure:²",
+        "Subject:NOPE:215:2023",
+        "Part:bm9uc2Vuc2U:stated",
+    ],
+)
+async def test_a_crafted_id_is_the_clients_error(client: Client, raw: str) -> None:
+    from hub.api.ids import encode_id
+
+    type_name, *key = raw.split(":")
+    response = await _post(client, f'{{ node(id: "{encode_id(type_name, *key)}") {{ id }} }}')
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_failure_while_running_is_not_a_400(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hub.query.reads import Reader
+
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Reader, "department_page", broken)
+    response = await _post(client, "{ departments { totalCount } }")
+    assert response.json()["data"] is None
+    assert response.status_code == 200

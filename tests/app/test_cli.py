@@ -47,7 +47,7 @@ def test_db_upgrade_current_downgrade(
     current = hub("db", "current", cwd=tmp_path, env=env)
     assert current.stdout == f"revision: {head_revision()}\nhead: {head_revision()}\n"
     down = hub("db", "downgrade", "--revision", "base", cwd=tmp_path, env=env)
-    assert (down.returncode, down.stdout) == (0, "Database at revision None.\n")
+    assert (down.returncode, down.stdout) == (0, "Database emptied: no schema revision.\n")
 
 
 def test_the_default_database_is_hub_db_in_the_current_directory(tmp_path: Path) -> None:

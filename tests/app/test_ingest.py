@@ -134,3 +134,20 @@ def test_check_files_writes_nothing_and_finds_what_ingest_finds() -> None:
     [outcome] = check_files([seed.SEED], Overrides(), Catalog.shipped())
     assert outcome.error is None
     assert len(outcome.findings) == len(seed.FINDINGS)
+
+
+async def test_odd_amounts_in_prose_or_tables_spoil_only_their_file(
+    database: Database, tmp_path: Path
+) -> None:
+    (tmp_path / "a-project.txt").write_text(
+        TEXT.replace("经费预算 2300 万元", "经费预算 2300.1234567 万元", 1), encoding="utf-8"
+    )
+    (tmp_path / "b-huge.txt").write_text(
+        TEXT.replace("\t2798.00\t", "\t99999999999999.00\t", 1), encoding="utf-8"
+    )
+    (tmp_path / "c-seed.txt").write_text(TEXT, encoding="utf-8")
+    outcomes = await ingest_files(database, [tmp_path], Overrides())
+    assert [o.failed for o in outcomes] == [True, True, False]
+    assert "not a whole number of fen" in (outcomes[0].error or "")
+    assert f"b-huge.txt:{LINE_2150517}:" in (outcomes[1].error or "")
+    assert "larger than the hub can store" in (outcomes[1].error or "")

@@ -161,3 +161,17 @@ def test_a_printed_name_unlike_the_official_one_is_noted() -> None:
     findings = findings_of(changed("2150517\t产业发展", "产业发展", "产业扶持"))
     differs = [row(f)[:4] for f in findings if f.rule == "catalog.name_differs"]
     assert differs == [("catalog.name_differs", "INFO", "GENERAL_FUNCTIONAL", "2150517")]
+
+
+def test_a_blank_subtotal_is_reported_as_blank_not_zero() -> None:
+    finding = next(
+        f
+        for f in findings_of(changed("<b>21011</b>", "<b>67.17</b>", "<b></b>"))
+        if f.code == "21011" and f.column == "total"
+    )
+    assert (finding.severity.value, finding.expected, finding.actual, finding.difference) == (
+        "ERROR",
+        67_180_000,
+        None,
+        None,
+    )

@@ -38,8 +38,10 @@ def test_a_garbled_amount_says_what_was_expected(text: str) -> None:
 
 
 def test_an_amount_finer_than_a_fen_is_refused() -> None:
-    with pytest.raises(ValueError, match="finer than a fen"):
+    with pytest.raises(ValueError, match="not a whole number of fen"):
         parse_amount("1.001", AmountUnit.YUAN)
+    with pytest.raises(ValueError, match="larger than the hub can store"):
+        parse_amount("99999999999999.00", AmountUnit.WAN_YUAN)
 
 
 @pytest.mark.parametrize(

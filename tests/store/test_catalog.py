@@ -8,30 +8,9 @@ from hub.domain import Level, Scheme
 from hub.store.catalog import in_subtree, sync_catalog
 from hub.store.engine import Database
 from hub.store.entities import CatalogEntry
+from tests import seed
 
-# The full official names of the seed's functional codes, as DOMAIN.md gives them.
-SEED_FUNCTIONAL = {
-    "208": "社会保障和就业支出",
-    "20805": "行政事业单位养老支出",
-    "2080501": "行政单位离退休",
-    "2080505": "机关事业单位基本养老保险缴费支出",
-    "2080506": "机关事业单位职业年金缴费支出",
-    "20899": "其他社会保障和就业支出",
-    "2089999": "其他社会保障和就业支出",
-    "210": "卫生健康支出",
-    "21011": "行政事业单位医疗",
-    "2101101": "行政单位医疗",
-    "2101103": "公务员医疗补助",
-    "215": "资源勘探工业信息等支出",
-    "21505": "工业和信息产业监管",
-    "2150501": "行政运行",
-    "2150502": "一般行政管理事务",
-    "2150517": "产业发展",
-    "221": "住房保障支出",
-    "22102": "住房改革支出",
-    "2210201": "住房公积金",
-    "2210202": "提租补贴",
-}
+SEED_FUNCTIONAL = seed.FUNCTIONAL_NAMES
 
 # The seed's table 6 (一般公共预算基本支出表) codes with the names it prints.
 SEED_ECONOMIC = {
@@ -190,3 +169,14 @@ async def test_sync_corrects_adds_and_removes(database: Database) -> None:
         await sync_catalog(session, rows)
     async with database.session() as session:
         assert len((await session.scalars(select(CatalogEntry))).all()) == len(rows)
+
+
+def test_a_year_outside_every_entry_takes_the_nearest_name() -> None:
+    from hub.catalog import Catalog
+
+    catalog = Catalog(read_catalog())
+    assert catalog.name(Scheme.FUNCTIONAL, "210", 2016) == "医疗卫生与计划生育支出"
+    assert catalog.name(Scheme.FUNCTIONAL, "210", 2013) == "医疗卫生与计划生育支出"
+    assert catalog.name(Scheme.FUNCTIONAL, "210", 2019) == "卫生健康支出"
+    assert catalog.name(Scheme.FUNCTIONAL, "210", 2031) == "卫生健康支出"
+    assert catalog.name(Scheme.FUNCTIONAL, "2109999", 2023) is None

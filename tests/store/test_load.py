@@ -261,3 +261,16 @@ async def test_a_failure_midway_leaves_the_store_as_it_was(
     assert [(d.id, d.version, d.superseded_by_id) for d in versions] == [
         (first.disclosure_id, 1, None)
     ]
+
+
+async def test_unchanged_bytes_write_nothing_even_with_other_names(database: Database) -> None:
+    await ingest(database)
+    source = Source(
+        seed.SEED.name, hashlib.sha256(TEXT.encode()).hexdigest(), SourceFormat.TEXT, TEXT
+    )
+    document = parse_document(source, Overrides(department_name="改过的名字"))
+    async with database.transaction() as session:
+        result = await load_document(session, document, [], CATALOG)
+    assert result.status is LoadStatus.UNCHANGED
+    async with database.session() as session:
+        assert (await session.scalars(select(Department.name))).one() == "咸宁市经济和信息化局"

@@ -9,7 +9,7 @@ import strawberry
 from hub import domain
 from hub.api.ids import encode_id
 from hub.domain import BudgetTable, Comparator, Level, Scheme, Severity, Side, ThreePublicItem
-from hub.money import fen_to_wan
+from hub.money import wan
 
 __all__ = [
     "Amounts",
@@ -62,11 +62,6 @@ class Node:
 def part_id(owner: str, field: str, *key: object) -> strawberry.ID:
     """The id of a value that belongs to a node: the node's id and the field that holds it."""
     return strawberry.ID(encode_id("Part", owner, field, *key))
-
-
-def wan(fen: int | None) -> Decimal | None:
-    """Fen as exact 万元, or None for a blank cell."""
-    return None if fen is None else fen_to_wan(fen)
 
 
 @strawberry.type(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import strawberry
@@ -349,7 +349,9 @@ class Source(Node):
 
     @strawberry.field(description="导入时间 When the hub read it.")
     def ingested_at(self) -> datetime:
-        return self.row.ingested_at
+        # SQLite keeps no time zone; the hub writes UTC.
+        moment = self.row.ingested_at
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @strawberry.type(description="预算公开 One department's budget document for one fiscal year.")
@@ -436,7 +438,9 @@ class Disclosure(Node):
     async def functional_total(self, info: Info[Context, None]) -> Amounts | None:
         return await self._total(info, domain.BudgetTable.GENERAL_FUNCTIONAL, "functionalTotal")
 
-    @strawberry.field(description="基本支出合计 Table 6's 合计 row.")
+    @strawberry.field(
+        description="基本支出合计 Table 6's 合计 row (the department row where it prints none)."
+    )
     async def economic_total(self, info: Info[Context, None]) -> Amounts | None:
         return await self._total(info, domain.BudgetTable.GENERAL_BASIC_ECONOMIC, "economicTotal")
 

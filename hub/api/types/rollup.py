@@ -121,14 +121,14 @@ class RollupNode(Node):
 
     @strawberry.field(description="下级 The nodes one level down that any department prints.")
     def children(self) -> list[RollupNode]:
-        code = self.key.code
+        # A 项 whose 款 no department prints hangs from the nearest code that is printed.
         return [
             RollupNode(
                 key=RollupKey(self.key.scheme, self.key.year, self.key.region, child),
                 rows=self.rows,
             )
             for child in sorted(self.rows)
-            if len(child) == len(code) + 2 and child.startswith(code)
+            if domain.nearest_ancestor(child, self.rows) == self.key.code
         ]
 
     @strawberry.field(
