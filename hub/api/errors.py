@@ -61,15 +61,22 @@ class ErrorCodes(SchemaExtension):
         yield
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except GraphQLError as error:  # raised from a hook, e.g. the parser cache
+            self._annotate(error)
+            raise
         result = self.execution_context.result
         for error in (result.errors if result else None) or []:
-            if not self.show_suggestions:
-                error.message = _SUGGESTION.sub("", error.message)
-            extensions = dict(error.extensions or {})
-            if "code" not in extensions:
-                extensions["code"] = self._code(error)
-            error.extensions = extensions
+            self._annotate(error)
+
+    def _annotate(self, error: GraphQLError) -> None:
+        if not self.show_suggestions:
+            error.message = _SUGGESTION.sub("", error.message)
+        extensions = dict(error.extensions or {})
+        if "code" not in extensions:
+            extensions["code"] = self._code(error)
+        error.extensions = extensions
 
     def _code(self, error: GraphQLError) -> str:
         if _TOO_COMPLEX.search(error.message):

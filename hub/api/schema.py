@@ -10,10 +10,13 @@ from typing import Any
 import strawberry
 from graphql import ExecutionResult, GraphQLError, lexicographic_sort_schema, print_schema
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
@@ -95,6 +98,12 @@ class HubSchema(strawberry.Schema):
 def make_schema(limits: Limits = Limits(), *, debug: bool = False) -> strawberry.Schema:
     """The schema; extensions are factories, so each request gets fresh ones."""
     node_limit = type("NodeLimit", (ResponseNodeLimit,), {"limit": limits.max_nodes})
+    # The depth and alias limits are validation rules. Their classes are made once, here, so
+    # that the validation cache (keyed by document and rules) hits on every repeated query.
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     return HubSchema(
         query=Query,
         types=[
@@ -112,9 +121,11 @@ def make_schema(limits: Limits = Limits(), *, debug: bool = False) -> strawberry
         extensions=[
             ErrorCodesWithSuggestions if debug else ErrorCodes,
             Masked,
-            functools.partial(QueryDepthLimiter, max_depth=limits.max_depth),
+            functools.partial(AddValidationRules, rules),
             functools.partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-            functools.partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+            # Frontends send the same few documents over and over: parse and validate each once.
+            functools.partial(ParserCache, maxsize=1024),
+            functools.partial(ValidationCache, maxsize=1024),
             node_limit,
         ],
     )

@@ -7,6 +7,7 @@ DataLoader's batch function has.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
@@ -55,7 +56,7 @@ class Reader:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._catalog: Catalog | None = None
+        self._catalog: asyncio.Future[Catalog] | None = None
 
     async def _all(self, statement: Select[Any]) -> list[Any]:
         async with self.database.session() as session:
@@ -119,11 +120,14 @@ class Reader:
         return await self._by_id(entity, ids)
 
     async def catalog(self) -> Catalog:
-        """The whole catalog, read once per request (it holds a few hundred entries)."""
+        """The whole catalog, read once per request however many resolvers ask at once."""
         if self._catalog is None:
-            async with self.database.session() as session:
-                self._catalog = await stored_catalog(session)
-        return self._catalog
+            self._catalog = asyncio.ensure_future(self._read_catalog())
+        return await self._catalog
+
+    async def _read_catalog(self) -> Catalog:
+        async with self.database.session() as session:
+            return await stored_catalog(session)
 
     # Entry points: finding disclosures and departments.
 

@@ -7,6 +7,7 @@ one query and every node's children and computed amounts come from memory.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from hub.domain import LineKind, Measure, nearest_ancestor
 from hub.store.entities import BudgetLine
@@ -32,7 +33,7 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
     parent: TreeNode | None = None
 
-    @property
+    @cached_property
     def stated(self) -> Amounts:
         return {m: self.line.amount(m) for m in Measure}
 
@@ -41,7 +42,7 @@ class TreeNode:
             return [self]
         return [leaf for child in self.children for leaf in child.leaves()]
 
-    @property
+    @cached_property
     def computed(self) -> Amounts:
         """The sum of the node's leaves (a leaf's own stated amounts)."""
         return sum_amounts([leaf.stated for leaf in self.leaves()])
