@@ -63,8 +63,8 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         try:
             yield
-        except GraphQLError as error:  # raised from a hook, e.g. the parser cache
-            self._annotate(error)
+        except GraphQLError as raised:  # raised from a hook, e.g. the parser cache
+            self._annotate(raised)
             raise
         result = self.execution_context.result
         for error in (result.errors if result else None) or []:
