@@ -158,12 +158,16 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def serve(url: str, seconds: int, clients: list[int], folder: Path) -> dict[str, Any]:
+def serve(url: str, seconds: int, clients: list[int], folder: Path, cache: bool) -> dict[str, Any]:
     """Run hub serve and load each query with wrk; the server's RSS afterwards."""
     port = _free_port()
     script = folder / "post.lua"
     script.write_text(WRK_SCRIPT)
-    environ = {**os.environ, "HUB_DATABASE_URL": url}
+    environ = {
+        **os.environ,
+        "HUB_DATABASE_URL": url,
+        "HUB_RESPONSE_CACHE": "1000" if cache else "0",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "hub", "serve", "--port", str(port)],
         env=environ,
@@ -252,7 +256,10 @@ def run(
             result: dict[str, Any] = {"ingest": ingest(url, corpus)}
             result["statements"] = asyncio.run(statements(url))
             result["floor_ms"] = asyncio.run(floor(url, 50))
-            result["serve"] = serve(url, seconds, clients, folder)
+            result["serve"] = {
+                "cold": serve(url, seconds, clients, folder, cache=False),
+                "cached": serve(url, seconds, clients, folder, cache=True),
+            }
             report["backends"][backend] = result
     return report
 
@@ -263,25 +270,33 @@ def markdown(report: dict[str, Any]) -> str:
         f"### {report['size']}: {report['documents']} documents "
         f"({m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}, commit {m['commit']})",
         "",
-        "| backend | ingest docs/s | lines/s | ingest peak RSS MB | query | clients | req/s "
-        "| p50 ms | p95 ms | p99 ms | SQL/request | hub p50 / floor | server RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| backend | query | cache | clients | req/s | p50 ms | p95 ms | p99 ms | SQL/request "
+        "| hub p50 / floor | server RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    ingests = []
     for backend, result in report["backends"].items():
-        ingest_report = result["ingest"]
+        i = result["ingest"]
+        ingests.append(
+            f"| {backend} | {i['documents']} | {i['lines']} | {i['documents_per_second']} | "
+            f"{i['lines_per_second']} | {i['peak_rss_mb']} |"
+        )
         for name in QUERIES:
-            for clients, load in result["serve"][name].items():
-                floor_ms = result["floor_ms"].get(name)
-                ratio = f"{load['p50'] / floor_ms:.1f}×" if floor_ms else "–"
-                lines.append(
-                    f"| {backend} | {ingest_report['documents_per_second']} | "
-                    f"{ingest_report['lines_per_second']} | {ingest_report['peak_rss_mb']} | "
-                    f"{name} | "
-                    f"{clients} | {load['rps']} | {load['p50']:.1f} | {load['p95']:.1f} | "
-                    f"{load['p99']:.1f} | {result['statements'][name]} | {ratio} | "
-                    f"{result['serve']['server_rss_mb']} |"
-                )
-    return "\n".join(lines) + "\n"
+            for mode, serving in result["serve"].items():
+                for clients, load in serving[name].items():
+                    floor_ms = result["floor_ms"].get(name)
+                    ratio = f"{load['p50'] / floor_ms:.1f}×" if floor_ms else "–"
+                    lines.append(
+                        f"| {backend} | {name} | {mode} | {clients} | {load['rps']} | "
+                        f"{load['p50']:.1f} | {load['p95']:.1f} | {load['p99']:.1f} | "
+                        f"{result['statements'][name]} | {ratio} | {serving['server_rss_mb']} |"
+                    )
+    header = [
+        "",
+        "| backend | documents | budget lines | ingest docs/s | lines/s | ingest peak RSS MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    return "\n".join(lines[:1] + header + ingests + [""] + lines[1:]) + "\n"
 
 
 def peak_rss_mb() -> float:

@@ -31,6 +31,8 @@ class Settings:
     """``HUB_MAX_REQUEST_BYTES``: the largest request body or query string accepted."""
     request_timeout: float = 30.0
     """``HUB_REQUEST_TIMEOUT``: seconds a request may take before it is answered 503."""
+    response_cache: int = 1000
+    """``HUB_RESPONSE_CACHE``: how many query answers to keep; 0 turns the cache off."""
     offline: bool = False
     """``HUB_OFFLINE``: serve GraphiQL from this server's own copy of its assets."""
     assets_dir: str = ""
@@ -45,6 +47,7 @@ class Settings:
             debug=environ.get("HUB_DEBUG", "").strip().lower() in _TRUE,
             max_request_bytes=int(environ.get("HUB_MAX_REQUEST_BYTES", "100000")),
             request_timeout=float(environ.get("HUB_REQUEST_TIMEOUT", "30")),
+            response_cache=int(environ.get("HUB_RESPONSE_CACHE", "1000")),
             offline=environ.get("HUB_OFFLINE", "").strip().lower() in _TRUE,
             assets_dir=environ.get("HUB_ASSETS_DIR", "").strip(),
         )

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from hub.store.engine import Database
-from hub.store.entities import CatalogEntry
+from hub.store.entities import CatalogEntry, DataVersion
 from hub.store.migrate import upgrade
 
 POSTGRES_URL = os.environ.get(
@@ -119,7 +119,7 @@ async def database(migrated_url: str) -> AsyncIterator[Database]:
     yield database
     async with database.transaction() as session:
         for table in reversed(SQLModel.metadata.sorted_tables):
-            if table.name != CatalogEntry.__tablename__:
+            if table.name not in {CatalogEntry.__tablename__, DataVersion.__tablename__}:
                 await session.execute(delete(table))
     await database.dispose()
 

@@ -13,9 +13,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from hub import __version__
 from hub.api.schema import Limits, make_schema
+from hub.app.cache import ResponseCache
 from hub.app.graphiql import assets_dir
 from hub.app.graphql import ASSETS_PATH, HubGraphQL
 from hub.app.limits import RequestLimits
@@ -61,6 +63,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if offline_assets
         else []
     )
+    graphql: ASGIApp = HubGraphQL(schema, database, offline_assets=offline_assets)
+    if settings.response_cache > 0:
+        graphql = ResponseCache(graphql, database, settings.response_cache)
     middleware = [
         Middleware(
             RequestLimits, max_bytes=settings.max_request_bytes, timeout=settings.request_timeout
@@ -78,7 +83,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     return Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
-            Route("/graphql", HubGraphQL(schema, database, offline_assets=offline_assets)),
+            Route("/graphql", graphql),
             *offline_routes,
         ],
         middleware=middleware,

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hub.catalog import Catalog, CatalogRow
 from hub.domain import subtree_bounds
-from hub.store.entities import CatalogEntry
+from hub.store.entities import CatalogEntry, DataVersion
 
-__all__ = ["in_subtree", "stored_catalog", "sync_catalog"]
+__all__ = [
+    "bump_data_version",
+    "data_version",
+    "in_subtree",
+    "stored_catalog",
+    "sync_catalog",
+]
 
 
 async def sync_catalog(session: AsyncSession, rows: list[CatalogRow]) -> None:
@@ -40,6 +46,18 @@ async def sync_catalog(session: AsyncSession, rows: list[CatalogRow]) -> None:
         entry.name, entry.level, entry.parent_code = row.name, row.level, row.parent_code
         entry.valid_to, entry.source = row.valid_to, row.source
         session.add(entry)
+    await bump_data_version(session)
+
+
+async def bump_data_version(session: AsyncSession) -> None:
+    """Move the data version on, in the caller's transaction."""
+    await session.execute(
+        update(DataVersion).where(col(DataVersion.id) == 1).values(version=DataVersion.version + 1)
+    )
+
+
+async def data_version(session: AsyncSession) -> int:
+    return int(await session.scalar(select(col(DataVersion.version))) or 0)
 
 
 async def stored_catalog(session: AsyncSession) -> Catalog:

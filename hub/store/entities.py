@@ -30,6 +30,7 @@ __all__ = [
     "MONEY_COLUMNS",
     "BudgetLine",
     "CatalogEntry",
+    "DataVersion",
     "Department",
     "Disclosure",
     "Finding",
@@ -86,6 +87,18 @@ class CatalogEntry(SQLModel, table=True):
     valid_from: int
     valid_to: int | None = None
     source: str = Field(max_length=200)
+
+
+class DataVersion(SQLModel, table=True):
+    """A counter that every change to the stored data moves on, in the same transaction.
+
+    Anything derived from the data (a response cache) is exact when keyed by it.
+    """
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, sa_type=sa.BigInteger)
 
 
 class Region(SQLModel, table=True):

@@ -19,6 +19,7 @@ from hub.catalog import Catalog
 from hub.check import Finding
 from hub.domain import LineKind, Measure
 from hub.parse.model import Document, Identity
+from hub.store.catalog import bump_data_version
 from hub.store.entities import (
     MONEY_COLUMNS,
     BudgetLine,
@@ -157,6 +158,7 @@ async def load_document(
             for f in findings
         ],
     )
+    await bump_data_version(session)
     status = LoadStatus.NEW if disclosure.version == 1 else LoadStatus.NEW_VERSION
     return LoadResult(status, disclosure.id, disclosure.version, len(lines))
 
