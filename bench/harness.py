@@ -132,7 +132,7 @@ def _wrk(url: str, query: str, clients: int, seconds: int, script: Path) -> dict
     result = subprocess.run(
         [
             "wrk",
-            f"-t{min(clients, 2)}",
+            "-t1",  # one load thread: the server keeps the other core of a 2-core machine
             f"-c{clients}",
             f"-d{seconds}s",
             "--timeout",

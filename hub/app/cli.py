@@ -161,6 +161,9 @@ def serve(
         bool,
         typer.Option(help="Serve GraphiQL from local assets, loading nothing from outside."),
     ] = False,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (costs time under load).")
+    ] = False,
 ) -> None:
     """Serve the GraphQL API at /graphql (creating and migrating an empty database first)."""
     import uvicorn
@@ -185,6 +188,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=access_log,
     )
 
 
