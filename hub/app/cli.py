@@ -236,15 +236,12 @@ async def _ingest(url: str, paths: list[Path], overrides: Overrides) -> list[Out
 
 
 def _summary(outcome: Outcome) -> str:
-    document = outcome.document
-    assert document is not None
+    summary = outcome.summary
+    assert summary is not None
     counts = outcome.severities()
     findings = ", ".join(f"{counts[s]} {s.value.lower()}" for s in Severity if counts[s]) or "none"
-    lines = sum(len(t.rows) for t in document.tables.values())
-    tables = len(document.tables) + (1 if document.three_public else 0)
-    identity = document.identity
     return (
-        f"{identity.department_name} {identity.fiscal_year}: {tables} tables, {lines} lines, "
+        f"{summary.department} {summary.year}: {summary.tables} tables, {summary.lines} lines, "
         f"findings: {findings}"
     )
 
@@ -338,8 +335,8 @@ def check(
             {
                 "file": str(o.path),
                 "error": o.error,
-                "department": o.document.identity.department_name if o.document else None,
-                "year": o.document.identity.fiscal_year if o.document else None,
+                "department": o.summary.department if o.summary else None,
+                "year": o.summary.year if o.summary else None,
                 "findings": [_finding_json(f) for f in o.findings],
             }
             for o in outcomes

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+import asyncio
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +22,29 @@ from hub.store.catalog import stored_catalog
 from hub.store.engine import Database
 from hub.store.load import LoadResult, load_document
 
-__all__ = ["Outcome", "check_files", "collect_files", "ingest_files"]
+__all__ = ["DocumentSummary", "Outcome", "check_files", "collect_files", "ingest_files"]
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What a report says of a document once it is read."""
+
+    department: str
+    department_code: str | None
+    year: int
+    tables: int
+    lines: int
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentSummary:
+        identity = document.identity
+        return cls(
+            department=identity.department_name,
+            department_code=identity.department_code,
+            year=identity.fiscal_year,
+            tables=len(document.tables) + (1 if document.three_public else 0),
+            lines=sum(len(t.rows) for t in document.tables.values()),
+        )
 
 
 @dataclass
@@ -26,9 +53,11 @@ class Outcome:
 
     path: Path
     document: Document | None = None
+    """The parsed document, until it is loaded (then dropped: a run may hold thousands)."""
     findings: list[Finding] = field(default_factory=list)
     loaded: LoadResult | None = None
     error: str | None = None
+    summary: DocumentSummary | None = None
 
     @property
     def failed(self) -> bool:
@@ -76,7 +105,9 @@ def _read(path: Path, overrides: Overrides, catalog: Catalog) -> Outcome:
         return Outcome(path, error=f"{path}: {exc.strerror or exc}")
     except ValueError as exc:  # a parser slip that is not a ParseError still spoils one file only
         return Outcome(path, error=f"{path}: cannot be read: {exc}")
-    return Outcome(path, document, check_document(document, catalog))
+    return Outcome(
+        path, document, check_document(document, catalog), summary=DocumentSummary.of(document)
+    )
 
 
 def check_files(
@@ -93,6 +124,65 @@ def check_files(
     return outcomes
 
 
+PARALLEL_FROM = 40
+"""From this many files on, a worker process parses while this one loads."""
+PREFETCH = 16
+"""How many documents the worker may read ahead of the loading."""
+_worker_catalog: Catalog | None = None
+
+
+def _start_worker(catalog: Catalog) -> None:
+    global _worker_catalog
+    _worker_catalog = catalog
+
+
+def _read_in_worker(path: Path, overrides: Overrides) -> Outcome:
+    assert _worker_catalog is not None
+    return _read(path, overrides, _worker_catalog)
+
+
+async def _outcomes(
+    items: list[Path | Outcome], overrides: Overrides, catalog: Catalog
+) -> AsyncIterator[Outcome]:
+    """Each file read and checked, in order; in a worker process when there are many."""
+    if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        for item in items:
+            yield item if isinstance(item, Outcome) else _read(item, overrides, catalog)
+        return
+    loop = asyncio.get_running_loop()
+    context = multiprocessing.get_context("spawn")  # no copy of this process's threads
+    with ProcessPoolExecutor(1, context, _start_worker, (catalog,)) as pool:
+        pending: deque[tuple[Path | Outcome, asyncio.Future[Outcome]]] = deque()
+        queue = iter(items)
+
+        def read_ahead() -> None:
+            for item in queue:
+                if isinstance(item, Outcome):
+                    done: asyncio.Future[Outcome] = loop.create_future()
+                    done.set_result(item)
+                    pending.append((item, done))
+                else:
+                    pending.append(
+                        (item, loop.run_in_executor(pool, _read_in_worker, item, overrides))
+                    )
+                if len(pending) >= PREFETCH:
+                    return
+
+        read_ahead()
+        while pending:
+            item, future = pending.popleft()
+            try:
+                outcome = await future
+            except BrokenProcessPool:  # the worker is gone: read the rest here
+                rest = [item, *(i for i, _ in pending), *queue]
+                pending.clear()
+                for left in rest:
+                    yield left if isinstance(left, Outcome) else _read(left, overrides, catalog)
+                return
+            read_ahead()
+            yield outcome
+
+
 async def ingest_files(
     database: Database,
     paths: Iterable[Path],
@@ -103,8 +193,7 @@ async def ingest_files(
     async with database.session() as session:
         catalog = await stored_catalog(session)
     outcomes: list[Outcome] = []
-    for item in collect_files(paths):
-        outcome = item if isinstance(item, Outcome) else _read(item, overrides, catalog)
+    async for outcome in _outcomes(collect_files(paths), overrides, catalog):
         if outcome.document is not None:
             try:
                 async with database.transaction() as session:
@@ -114,6 +203,7 @@ async def ingest_files(
             except (SQLAlchemyError, OverflowError) as exc:
                 reason = getattr(exc, "orig", None) or exc
                 outcome.error = f"{outcome.path}: not stored, nothing written: {reason}"
+            outcome.document = None
         outcomes.append(outcome)
         advance(outcome.path)
     return outcomes

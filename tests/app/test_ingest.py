@@ -151,3 +151,24 @@ async def test_odd_amounts_in_prose_or_tables_spoil_only_their_file(
     assert "not a whole number of fen" in (outcomes[0].error or "")
     assert f"b-huge.txt:{LINE_2150517}:" in (outcomes[1].error or "")
     assert "larger than the hub can store" in (outcomes[1].error or "")
+
+
+async def test_many_files_are_read_by_a_worker_and_loaded_in_order(
+    database: Database, tmp_path: Path
+) -> None:
+    from hub.app import ingest
+
+    count = ingest.PARALLEL_FROM + 5
+    for number in range(count):
+        (tmp_path / f"{number:03d}.txt").write_text(
+            seed.variant(str(500 + number)), encoding="utf-8"
+        )
+    (tmp_path / "020-empty.txt").write_bytes(b"")
+    names = sorted([f"{n:03d}.txt" for n in range(count)] + ["020-empty.txt"])
+    outcomes = await ingest_files(database, [tmp_path], Overrides())
+    assert [o.path.name for o in outcomes] == names
+    assert [o.path.name for o in outcomes if o.failed] == ["020-empty.txt"]
+    assert (await stored(database))["Disclosure"] == count
+    assert {o.summary.department_code for o in outcomes if o.summary} == {
+        str(500 + n) for n in range(count)
+    }
