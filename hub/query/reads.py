@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, tuple_
+from sqlalchemy import Select, func, or_
 from sqlmodel import col, select
 
 from hub.catalog import Catalog
@@ -78,9 +78,13 @@ class Reader:
 
     async def load_lines(self, keys: Sequence[tuple[int, BudgetTable]]) -> list[list[BudgetLine]]:
         """The lines of each (disclosure, table), in printed order."""
+        # Two plain INs, not a row-value IN: SQLite uses no index for the latter.
         statement = (
             select(BudgetLine)
-            .where(tuple_(col(BudgetLine.disclosure_id), col(BudgetLine.table)).in_(set(keys)))
+            .where(
+                col(BudgetLine.disclosure_id).in_({d for d, _ in keys}),
+                col(BudgetLine.table).in_({t for _, t in keys}),
+            )
             .order_by(col(BudgetLine.ordinal))
         )
         rows = await self._all(statement)

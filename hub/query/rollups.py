@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_
-from sqlmodel import col, select
+from sqlalchemy import Select, func, or_, select
+from sqlmodel import col
 
-from hub.domain import BudgetTable, LineKind, Scheme
+from hub.domain import BudgetTable, Scheme
 from hub.store.catalog import in_subtree
 from hub.store.engine import Database
 from hub.store.entities import BudgetLine, Department, Disclosure, Region
 
 __all__ = [
+    "MAX_SHARES",
     "TABLE_OF_SCHEME",
     "DepartmentShare",
     "RollupKey",
@@ -33,6 +34,10 @@ TABLE_OF_SCHEME = {
     Scheme.DEPARTMENTAL_ECONOMIC: BudgetTable.GENERAL_BASIC_ECONOMIC,
 }
 """The table a rollup of each scheme sums: 一般公共预算 by function (5) and basic by economy (6)."""
+
+
+MAX_SHARES = 100
+"""The most departments a ranking lists."""
 
 
 @dataclass(frozen=True)
@@ -76,21 +81,16 @@ class Rollups:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def _current(self, scheme: Scheme, year: int, region: str | None) -> Select[Any]:
-        statement = (
-            select(BudgetLine.code)
-            .join(Disclosure, col(Disclosure.id) == col(BudgetLine.disclosure_id))
-            .where(
-                col(Disclosure.fiscal_year) == year,
-                col(Disclosure.superseded_by_id).is_(None),
-                col(BudgetLine.table) == TABLE_OF_SCHEME[scheme],
-                col(BudgetLine.kind) == LineKind.SUBJECT,
-                col(BudgetLine.scheme) == scheme,
-            )
+    def _current(self, scheme: Scheme, year: int, region: str | None, *columns: Any) -> Select[Any]:
+        """Current lines of a year's rollup table: one range of ix_budget_line_rollup."""
+        statement = select(col(BudgetLine.code), *columns).where(
+            col(BudgetLine.table) == TABLE_OF_SCHEME[scheme],
+            col(BudgetLine.current_year) == year,
         )
         if region is not None:
             statement = (
-                statement.join(Department, col(Department.id) == col(Disclosure.department_id))
+                statement.join(Disclosure, col(Disclosure.id) == col(BudgetLine.disclosure_id))
+                .join(Department, col(Department.id) == col(Disclosure.department_id))
                 .join(Region, col(Region.id) == col(Department.region_id))
                 .where(region_matches(region))
             )
@@ -103,13 +103,13 @@ class Rollups:
     async def _totals(
         self, scheme: Scheme, year: int, region: str | None, codes: Any
     ) -> dict[str, RollupRow]:
-        """Each code's total over the current disclosures, for the codes ``codes`` selects."""
+        """Each code's total over the current disclosures, for the codes ``codes`` selects.
+
+        A current disclosure is one department's, and prints a code once: counting its lines
+        counts departments.
+        """
         statement = (
-            self._current(scheme, year, region)
-            .add_columns(
-                func.sum(col(BudgetLine.total)),
-                func.count(func.distinct(col(Disclosure.department_id))),
-            )
+            self._current(scheme, year, region, func.sum(col(BudgetLine.total)), func.count())
             .where(codes)
             .group_by(col(BudgetLine.code))
         )
@@ -134,22 +134,38 @@ class Rollups:
         return [found.get(key) for key in keys]
 
     async def load_shares(self, keys: Sequence[RollupKey]) -> list[list[DepartmentShare]]:
-        """Which departments spend each key's code, largest first."""
+        """Which departments spend each key's code, largest first (at most ``MAX_SHARES``)."""
         shares: dict[RollupKey, list[DepartmentShare]] = defaultdict(list)
         for (scheme, year, region), codes in _grouped(keys).items():
-            statement = (
-                self._current(scheme, year, region)
-                .add_columns(
-                    col(Disclosure.department_id),
-                    col(Disclosure.id),
-                    col(BudgetLine.total),
+            rank = (
+                func.row_number()
+                .over(
+                    partition_by=col(BudgetLine.code),
+                    order_by=(col(BudgetLine.total).desc(), col(BudgetLine.disclosure_id)),
+                )
+                .label("rank")
+            )
+            ranked = (
+                self._current(
+                    scheme, year, region, col(BudgetLine.disclosure_id), col(BudgetLine.total), rank
                 )
                 .where(col(BudgetLine.code).in_(codes), col(BudgetLine.total).is_not(None))
+                .subquery()
+            )
+            # Only the top rows meet the disclosure table.
+            statement = (
+                select(
+                    ranked.c.code,
+                    col(Disclosure.department_id),
+                    ranked.c.disclosure_id,
+                    ranked.c.total,
+                )
+                .join(Disclosure, col(Disclosure.id) == ranked.c.disclosure_id)
+                .where(ranked.c.rank <= MAX_SHARES)
+                .order_by(ranked.c.code, ranked.c.rank)
             )
             for code, department_id, disclosure_id, total in await self._rows(statement):
                 shares[RollupKey(scheme, year, region, code)].append(
                     DepartmentShare(department_id, disclosure_id, int(total))
                 )
-        return [
-            sorted(shares.get(key, []), key=lambda s: (-s.total, s.department_id)) for key in keys
-        ]
+        return [shares.get(key, []) for key in keys]

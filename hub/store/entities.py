@@ -169,6 +169,10 @@ class BudgetLine(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("disclosure_id", "table", "ordinal"),
         sa.Index("ix_budget_line_subject", "scheme", "code"),
+        # Covers a rollup: one index range per (table, year, subtree), no table rows read.
+        sa.Index(
+            "ix_budget_line_rollup", "table", "current_year", "code", "total", "disclosure_id"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -191,6 +195,8 @@ class BudgetLine(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=200)
     """The official name of a SUBJECT row's code in the catalog, for the disclosure's year."""
     source_line: int | None = None
+    current_year: int | None = None
+    """The disclosure's fiscal year while it is the current version; null once superseded."""
     total: int | None = _money()
     basic: int | None = _money()
     personnel: int | None = _money()

@@ -96,16 +96,27 @@ async def load_document(
     session.add(disclosure)
     await session.flush()
     assert disclosure.id is not None
-    await session.execute(
-        update(Disclosure)
-        .where(
-            col(Disclosure.department_id) == department.id,
-            col(Disclosure.fiscal_year) == identity.fiscal_year,
-            col(Disclosure.id) != disclosure.id,
-            col(Disclosure.superseded_by_id).is_(None),
+    superseded = list(
+        await session.scalars(
+            select(Disclosure.id).where(
+                col(Disclosure.department_id) == department.id,
+                col(Disclosure.fiscal_year) == identity.fiscal_year,
+                col(Disclosure.id) != disclosure.id,
+                col(Disclosure.superseded_by_id).is_(None),
+            )
         )
-        .values(superseded_by_id=disclosure.id)
     )
+    if superseded:
+        await session.execute(
+            update(Disclosure)
+            .where(col(Disclosure.id).in_(superseded))
+            .values(superseded_by_id=disclosure.id)
+        )
+        await session.execute(
+            update(BudgetLine)
+            .where(col(BudgetLine.disclosure_id).in_(superseded))
+            .values(current_year=None)
+        )
     lines = _lines(document, disclosure.id, catalog)
     await _insert(session, BudgetLine, lines)
     await _insert(session, ThreePublicLine, _three_public(document, disclosure.id))
@@ -251,6 +262,7 @@ def _lines(document: Document, disclosure_id: int, catalog: Catalog) -> list[dic
                     else None
                 ),
                 "source_line": row.line,
+                "current_year": year,
             }
             # Every row names every column: one executemany statement takes them all.
             line.update({column: row.amounts.get(Measure(column)) for column in MONEY_COLUMNS})

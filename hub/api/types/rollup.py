@@ -12,11 +12,11 @@ from hub.api.ids import encode_id
 from hub.api.types.administration import Department
 from hub.api.types.common import Info, Level, Node, Scheme, part_id, wan
 from hub.api.types.disclosure import Disclosure
-from hub.query.rollups import RollupKey, RollupRow
+from hub.query.rollups import MAX_SHARES, RollupKey, RollupRow
 
 __all__ = ["RollupNode", "rollup"]
 
-MAX_DEPARTMENTS = 100
+MAX_DEPARTMENTS = MAX_SHARES
 
 
 async def rollup(info: Info[Context, None], key: RollupKey) -> RollupNode | None:
