@@ -34,7 +34,7 @@ class Size:
 
 SIZES = {
     "small": Size(regions=1, departments=25, years=(2022, 2023)),
-    "city": Size(regions=2, departments=250, years=(2021, 2022)),
+    "city": Size(regions=2, departments=250, years=(2022, 2023)),
     "province": Size(regions=20, departments=500, years=(2022, 2023)),
 }
 """Documents before corrections: small 50, city 1,000, province 20,000."""

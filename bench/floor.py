@@ -108,10 +108,9 @@ async def contract_floor(connection: AsyncConnection) -> dict[str, Any]:
 
 
 async def rollup_floor(connection: AsyncConnection) -> dict[str, Any]:
+    # The same index the hub reads: current lines of the year's table.
     current = (
-        "FROM budget_line b JOIN disclosure d ON d.id = b.disclosure_id "
-        "WHERE d.fiscal_year = 2023 AND d.superseded_by_id IS NULL "
-        "AND b.\"table\" = 'GENERAL_FUNCTIONAL' AND b.kind = 'SUBJECT' "
+        "FROM budget_line b WHERE b.\"table\" = 'GENERAL_FUNCTIONAL' AND b.current_year = 2023 "
     )
     sums = (
         await connection.execute(
@@ -124,9 +123,12 @@ async def rollup_floor(connection: AsyncConnection) -> dict[str, Any]:
     top = (
         await connection.execute(
             text(
-                "SELECT p.name, b.total "
-                + current.replace("WHERE", "JOIN department p ON p.id = d.department_id WHERE")
-                + "AND b.code = '215' ORDER BY b.total DESC, p.id LIMIT 10"
+                "SELECT p.name, b.total FROM budget_line b "
+                "JOIN disclosure d ON d.id = b.disclosure_id "
+                "JOIN department p ON p.id = d.department_id "
+                "WHERE b.\"table\" = 'GENERAL_FUNCTIONAL' AND b.current_year = 2023 "
+                "AND b.code = '215' AND b.total IS NOT NULL "
+                "ORDER BY b.total DESC, b.disclosure_id LIMIT 10"
             )
         )
     ).all()

@@ -124,7 +124,7 @@ def check_files(
     return outcomes
 
 
-PARALLEL_FROM = 40
+PARALLEL_FROM = 200
 """From this many files on, a worker process parses while this one loads."""
 PREFETCH = 16
 """How many documents the worker may read ahead of the loading."""
