@@ -128,6 +128,8 @@ PARALLEL_FROM = 200
 """From this many files on, a worker process parses while this one loads."""
 PREFETCH = 16
 """How many documents the worker may read ahead of the loading."""
+REFRESH_FROM = 200
+"""After loading this many documents, the database's statistics are refreshed."""
 _worker_catalog: Catalog | None = None
 
 
@@ -206,4 +208,9 @@ async def ingest_files(
             outcome.document = None
         outcomes.append(outcome)
         advance(outcome.path)
+    if (
+        sum(1 for o in outcomes if o.loaded and o.loaded.status.value != "unchanged")
+        >= REFRESH_FROM
+    ):
+        await database.refresh_statistics()
     return outcomes

@@ -87,5 +87,15 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
+    async def refresh_statistics(self) -> None:
+        """After a large load: statistics for the planner and, on PostgreSQL, the visibility map
+        that index-only scans (the rollups') need. Runs outside any transaction."""
+        async with self.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            if self.backend == "postgresql":
+                await autocommit.exec_driver_sql("VACUUM (ANALYZE) budget_line, disclosure")
+            else:
+                await autocommit.exec_driver_sql("ANALYZE")
+
     async def dispose(self) -> None:
         await self.engine.dispose()
