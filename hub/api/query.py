@@ -14,7 +14,7 @@ from hub.api.ids import GlobalIdError, decode_id
 from hub.api.types.administration import Department, Region
 from hub.api.types.catalog import Subject, subject
 from hub.api.types.common import Info, Node, Scheme
-from hub.api.types.connections import DepartmentConnection, DisclosureConnection
+from hub.api.types.connections import Connection, connection
 from hub.api.types.disclosure import (
     BudgetNode,
     Disclosure,
@@ -176,9 +176,9 @@ class Query:
         region: str | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> DepartmentConnection:
+    ) -> Connection[Department]:
         page = await _user_errors(info.context.reader.department_page(region, first, after))
-        return DepartmentConnection.of(page)
+        return connection(page, lambda row: Department(row=row))
 
     @strawberry.field(
         description="预算公开列表 Disclosures filtered by region, year and department (code or "
@@ -193,7 +193,7 @@ class Query:
         include_superseded: bool = False,
         first: int = 20,
         after: str | None = None,
-    ) -> DisclosureConnection:
+    ) -> Connection[Disclosure]:
         page = await _user_errors(
             info.context.reader.disclosure_page(
                 region=region,
@@ -204,7 +204,7 @@ class Query:
                 after=after,
             )
         )
-        return DisclosureConnection.of(page)
+        return connection(page, lambda row: Disclosure(row=row))
 
     @strawberry.field(
         description="科目 A catalog node by scheme, code and year: its name, parent, ancestors, "
