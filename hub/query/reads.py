@@ -62,19 +62,20 @@ class Reader:
         async with self.database.session() as session:
             return list((await session.scalars(statement)).all())
 
-    async def _by_id(self, entity: Any, ids: Sequence[int]) -> list[Any]:
+    async def load_by_id(self, entity: Any, ids: Sequence[int]) -> list[Any]:
+        """Rows of ``entity`` by primary key, in the order asked (None where missing)."""
         rows = await self._all(select(entity).where(col(entity.id).in_(set(ids))))
         found = {row.id: row for row in rows}
         return [found.get(i) for i in ids]
 
     async def load_disclosures(self, ids: Sequence[int]) -> list[Disclosure | None]:
-        return await self._by_id(Disclosure, ids)
+        return await self.load_by_id(Disclosure, ids)
 
     async def load_departments(self, ids: Sequence[int]) -> list[Department | None]:
-        return await self._by_id(Department, ids)
+        return await self.load_by_id(Department, ids)
 
     async def load_regions(self, ids: Sequence[int]) -> list[Region | None]:
-        return await self._by_id(Region, ids)
+        return await self.load_by_id(Region, ids)
 
     async def load_lines(self, keys: Sequence[tuple[int, BudgetTable]]) -> list[list[BudgetLine]]:
         """The lines of each (disclosure, table), in printed order."""
@@ -119,9 +120,6 @@ class Reader:
             .order_by(col(Finding.id))
         )
         return _grouped(ids, rows, lambda row: row.disclosure_id)
-
-    async def load_by_id(self, entity: Any, ids: Sequence[int]) -> list[Any]:
-        return await self._by_id(entity, ids)
 
     async def catalog(self) -> Catalog:
         """The whole catalog, read once per request however many resolvers ask at once."""
