@@ -110,8 +110,10 @@ class Catalog:
 
     def __init__(self, rows: Iterable[CatalogRow]) -> None:
         self._rows: dict[tuple[Scheme, str], list[CatalogRow]] = {}
+        self._by_name: dict[tuple[Scheme, str], list[CatalogRow]] = {}
         for row in rows:
             self._rows.setdefault((row.scheme, row.code), []).append(row)
+            self._by_name.setdefault((row.scheme, _comparable(row.name)), []).append(row)
 
     @classmethod
     def shipped(cls) -> Catalog:
@@ -141,6 +143,21 @@ class Catalog:
             if row.parent_code == code and row.valid_in(year)
         ]
         return sorted(found, key=lambda row: row.code)
+
+    def knows(self, scheme: Scheme, code: str) -> bool:
+        """Whether the code is in the catalog for any year."""
+        return (scheme, code) in self._rows
+
+    def codes_named(self, scheme: Scheme, name: str, prefix: str = "") -> set[str]:
+        """The codes that bear ``name`` in some year (old names too), under ``prefix``.
+
+        医疗卫生与计划生育支出 → {"210"}: a 类 renamed in 2019 still resolves to its code.
+        """
+        return {
+            row.code
+            for row in self._by_name.get((scheme, _comparable(name)), [])
+            if row.code.startswith(prefix)
+        }
 
     def name(self, scheme: Scheme, code: str, year: int) -> str | None:
         entry = self.entry(scheme, code, year)

@@ -102,6 +102,8 @@ class BudgetTable(StrEnum):
     """一般公共预算“三公”经费支出表 (table 7)."""
     FUND_FUNCTIONAL = "FUND_FUNCTIONAL"
     """政府性基金预算支出表（按功能科目到项级）(table 8)."""
+    STATE_CAPITAL_FUNCTIONAL = "STATE_CAPITAL_FUNCTIONAL"
+    """国有资本经营预算支出功能分类预算表: like table 5, for state capital operations money."""
 
 
 class Measure(StrEnum):
@@ -131,6 +133,20 @@ class Measure(StrEnum):
     """对附属单位补助支出."""
     REMIT = "remit"
     """上缴上级支出."""
+    FISCAL_GRANT = "fiscal_grant"
+    """财政拨款收入: income from fiscal appropriations (收入预算总表)."""
+    INSTITUTION_INCOME = "institution_income"
+    """事业收入."""
+    INSTITUTION_BUSINESS_INCOME = "institution_business_income"
+    """事业单位经营收入."""
+    OTHER_INCOME = "other_income"
+    """其他收入."""
+    GENERAL_BUDGET = "general_budget"
+    """一般公共预算: the general public budget's share (财政拨款收支预算总表)."""
+    GOVERNMENT_FUND = "government_fund"
+    """政府性基金预算: the government funds' share."""
+    STATE_CAPITAL = "state_capital"
+    """国有资本经营预算: the state capital operations budget's share."""
 
 
 class LineKind(StrEnum):
@@ -185,6 +201,8 @@ class ThreePublicItem(StrEnum):
     """公务用车购置."""
     VEHICLE_OPERATION = "VEHICLE_OPERATION"
     """公务用车运行维护费."""
+    OFFICE_OPERATION = "OFFICE_OPERATION"
+    """机关运行经费: printed beside the “三公” figures; not one of them."""
 
 
 class Comparator(StrEnum):

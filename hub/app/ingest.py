@@ -67,7 +67,7 @@ class Outcome:
         return Counter(f.severity for f in self.findings)
 
 
-DOCUMENT_SUFFIXES = frozenset({".txt"})
+DOCUMENT_SUFFIXES = frozenset({".txt", ".pdf"})
 """What a folder is searched for; a file named on its own is always tried."""
 
 

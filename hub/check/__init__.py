@@ -1,9 +1,11 @@
 """Layer 2, ``check``: reconciliation findings over a parsed document."""
 
 from hub.catalog import Catalog
+from hub.check.columns import column_findings
 from hub.check.coverage import catalog_findings, missing_table_findings
 from hub.check.findings import Finding
 from hub.check.identities import identity_findings
+from hub.check.notes import claim_findings, declared_empty_findings
 from hub.check.subtotals import subtotal_findings
 from hub.parse.model import Document
 
@@ -11,8 +13,10 @@ __all__ = ["Finding", "check_document"]
 
 
 def check_document(document: Document, catalog: Catalog) -> list[Finding]:
-    """Every finding for a document: coverage, subtotals table by table, then identities."""
+    """Every finding: coverage, subtotals and columns table by table, identities, then what
+    the words say against the figures."""
     findings = missing_table_findings(document) + catalog_findings(document, catalog)
     for table in document.tables.values():
-        findings += subtotal_findings(table)
-    return findings + identity_findings(document)
+        findings += subtotal_findings(table) + column_findings(table)
+    findings += identity_findings(document)
+    return findings + declared_empty_findings(document) + claim_findings(document)

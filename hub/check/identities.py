@@ -14,6 +14,8 @@ from hub.parse.model import Document, Table
 __all__ = ["identity_findings"]
 
 T1 = BudgetTable.INCOME_EXPENDITURE_SUMMARY
+T2 = BudgetTable.INCOME_SUMMARY
+T3 = BudgetTable.EXPENDITURE_SUMMARY
 T4 = BudgetTable.FISCAL_SUMMARY
 T5 = BudgetTable.GENERAL_FUNCTIONAL
 T6 = BudgetTable.GENERAL_BASIC_ECONOMIC
@@ -59,11 +61,11 @@ def _total(table: Table, measure: Measure) -> _Figure:
     )
 
 
-def _codes(table: Table, codes: list[str]) -> _Figure:
+def _codes(table: Table, codes: list[str], measure: Measure = Measure.TOTAL) -> _Figure:
     rows = [table.subjects().get(code) for code in codes]
     return _Figure(
         f"{table.title} {' + '.join(codes)}",
-        sum(row.amount(Measure.TOTAL) or 0 for row in rows if row),
+        sum(row.amount(measure) or 0 for row in rows if row),
         len(codes),
         table.kind,
         table.unit,
@@ -72,13 +74,15 @@ def _codes(table: Table, codes: list[str]) -> _Figure:
     )
 
 
-def _item(table: Table, side: Side, key: str) -> _Figure | None:
+def _item(
+    table: Table, side: Side, key: str, measure: Measure = Measure.TOTAL
+) -> _Figure | None:
     row = table.item(side, key)
     if row is None:
         return None
     return _Figure(
         f"{table.title} {row.printed_name.rstrip('：:')}",
-        row.amount(Measure.TOTAL),
+        row.amount(measure),
         1,
         table.kind,
         table.unit,
@@ -193,16 +197,19 @@ def identity_findings(document: Document) -> list[Finding]:
         found += _equal(
             "t5_t6.basic", _total(functional, Measure.BASIC), _total(economic, Measure.TOTAL)
         )
+        # The 人员经费/公用经费 split: table 5's columns where it prints them, else table 6's own.
+        split = functional if Measure.PERSONNEL in functional.measures else economic
         found += _equal(
             "t5_t6.personnel",
-            _total(functional, Measure.PERSONNEL),
+            _total(split, Measure.PERSONNEL),
             _codes(economic, ["301", "303"]),
         )
         found += _equal(
             "t5_t6.operating",
-            _total(functional, Measure.OPERATING),
+            _total(split, Measure.OPERATING),
             _codes(economic, ["302", "310"]),
         )
+    found += _summaries_by_function(tables)
     if document.three_public is not None:
         tp = ThreePublicItem
         found += _equal(
@@ -227,4 +234,59 @@ def identity_findings(document: Document) -> list[Finding]:
                 _three_public(document, tp.VEHICLE_OPERATION),
                 _codes(economic, ["30231"]),
             )
+            found += _office_operation(document, economic)
     return found
+
+
+def _summaries_by_function(tables: dict[BudgetTable, Table]) -> list[Finding]:
+    """Tables 1 and 4 against the tables that break the same money down by function."""
+    found: list[Finding] = []
+    pairs = [
+        ("t1_t2.income", T1, Side.INCOME, T2, Measure.TOTAL, Measure.TOTAL),
+        ("t1_t3.expenditure", T1, Side.EXPENDITURE, T3, Measure.TOTAL, Measure.TOTAL),
+        ("t4_t5.general", T4, Side.EXPENDITURE, T5, Measure.GENERAL_BUDGET, Measure.TOTAL),
+    ]
+    for rule, summary_kind, side, detail_kind, measure, detail_measure in pairs:
+        summary, detail = tables.get(summary_kind), tables.get(detail_kind)
+        if summary is None or detail is None or measure not in summary.measures:
+            continue
+        found += _equal(
+            rule, _item(summary, side, "grand_total", measure), _total(detail, detail_measure)
+        )
+        subjects = detail.subjects()
+        for row in summary.rows:  # the 类 rows a summary table names (一、一般公共服务支出)
+            if row.side is not side or not row.code or row.code not in subjects:
+                continue
+            stated = _Figure(
+                f"{summary.title} {row.printed_name}",
+                row.amount(measure),
+                1,
+                summary.kind,
+                summary.unit,
+                summary.quantum,
+                row.line,
+                row.code,
+            )
+            found += _equal(f"{rule}.class", _codes(detail, [row.code], detail_measure), stated)
+    return found
+
+
+def _office_operation(document: Document, economic: Table) -> list[Finding]:
+    """机关运行经费 is the 公用经费 of 行政 and 参公 units: at most table 6's, and equal to it
+    when every unit is one of those. Other units' 公用经费 make it less, which is no error."""
+    office = _three_public(document, ThreePublicItem.OFFICE_OPERATION)
+    operating = _total(economic, Measure.OPERATING)
+    if office.amount is None or operating.amount is None:
+        return []
+    difference = office.amount - operating.amount
+    if 2 * abs(difference) <= max(office.quantum, operating.quantum):
+        return []
+    relation = "exceeds" if difference > 0 else "is less than"
+    if difference > 0:
+        severity = Severity.ERROR
+    elif document.administrative_only:
+        severity, relation = Severity.WARNING, "is less than (every unit is 行政 or 参公)"
+    else:
+        severity = Severity.INFO
+        relation = "is less than (expected: not every unit is 行政 or 参公)"
+    return [_finding("t7_t6.office_operation", severity, operating, office, relation)]

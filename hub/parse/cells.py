@@ -141,6 +141,10 @@ _SUMMARY_ITEMS: dict[Side, dict[str, str]] = {
         "本年收入合计": "current_year_total",
         "上年结余(转)": "prior_year_balance",
         "收入总计": "grand_total",
+        "财政拨款收入": "fiscal_grant",
+        "一般公共预算资金": "general_public_budget",
+        "政府性基金": "government_fund",
+        "国有资本经营预算": "state_capital",
     },
     Side.EXPENDITURE: {
         "基本保障支出": "basic",

@@ -22,6 +22,7 @@ from hub.domain import (
 from hub.money import AmountUnit
 
 __all__ = [
+    "Claim",
     "Document",
     "GlossaryTerm",
     "Identity",
@@ -46,6 +47,9 @@ class Source:
     sha256: str
     format: SourceFormat
     text: str
+    """The decoded text of a TEXT source; empty for a PDF, which is read from ``data``."""
+    data: bytes = b""
+    """The bytes of a PDF source."""
 
 
 @dataclass
@@ -61,6 +65,10 @@ class Row:
     side: Side | None = None
     item: str | None = None
     """A stable key for an ITEM row of a summary table."""
+    printed_code: str | None = None
+    """The code as printed where it differs from ``code`` (``201 05 07``, ``301 2``)."""
+    matched_by_name: bool = False
+    """The printed code is not in the catalog; ``code`` is the catalog's for the printed name."""
 
     @property
     def level(self) -> Level | None:
@@ -83,6 +91,8 @@ class Table:
     measures: tuple[Measure, ...]
     rows: list[Row]
     scheme: Scheme | None = None
+    declared_empty: bool = False
+    """A note under the table says it is empty (本表为空表)."""
 
     def subjects(self) -> dict[str, Row]:
         return {r.code: r for r in self.rows if r.kind is LineKind.SUBJECT and r.code}
@@ -111,6 +121,7 @@ class ThreePublicTable:
     unit: AmountUnit
     quantum: int
     rows: list[ThreePublicRow]
+    declared_empty: bool = False
 
     def amount(self, item: ThreePublicItem) -> int | None:
         return next((r.amount for r in self.rows if r.item is item), None)
@@ -135,6 +146,18 @@ class Project:
     amount: int | None
     annual_target: str | None
     indicators: list[IndicatorRow]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A figure the narrative states for a functional 项: “A（类）B（款）C（项）”25.77万元."""
+
+    line: int
+    names: tuple[str, str, str]
+    """The 类, 款 and 项 names as printed."""
+    amount: int
+    unit: AmountUnit
+    quantum: int
 
 
 @dataclass
@@ -194,3 +217,6 @@ class Document:
     projects: list[Project] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     glossary: list[GlossaryTerm] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    administrative_only: bool | None = None
+    """Whether every unit is 行政 or 参公 (None where the document does not say)."""

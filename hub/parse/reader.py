@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
-from hub.catalog import read_regions
-from hub.domain import BudgetTable, LineKind
+from hub.catalog import Catalog, read_regions
+from hub.domain import BudgetTable, LineKind, SourceFormat
 from hub.parse.errors import ParseError
 from hub.parse.model import Document, Identity, Overrides, Source, Table, UnitInfo
+from hub.parse.pdf import read_pages
+from hub.parse.pdf_layout import looks_like_pdf_layout, parse_pdf_layout
 from hub.parse.source import read_source
-from hub.parse.text_layout import ParsedText, looks_like_text_layout, parse_text_layout
+from hub.parse.text_layout import looks_like_text_layout, parse_text_layout
 
 __all__ = ["parse_document", "read_document"]
 
@@ -26,6 +29,8 @@ def read_document(path: Path, overrides: Overrides | None = None) -> Document:
 def parse_document(source: Source, overrides: Overrides | None = None) -> Document:
     """Parse a decoded source with the parser of its layout."""
     overrides = overrides or Overrides()
+    if source.format is SourceFormat.PDF:
+        return _parse_pdf(source, overrides)
     if not looks_like_text_layout(source.text):
         raise ParseError(
             source.name,
@@ -41,10 +46,24 @@ def parse_document(source: Source, overrides: Overrides | None = None) -> Docume
             "no 一般公共预算支出表 (table 5) found before the end of the file: "
             "is the document truncated?",
         )
+    tables = list(parsed.tables.values())
+    departments = _longest_names(tables, LineKind.DEPARTMENT)
+    units = _longest_names(tables, LineKind.UNIT)
+    code = overrides.department_code or next(iter(departments), None)
+    from_title = _TITLE_DEPARTMENT.match(parsed.title)
+    identity = _identity(
+        source,
+        parsed.title,
+        parsed.fiscal_year,
+        code,
+        (departments.get(code) if code else None) or (from_title.group(1) if from_title else None),
+        tuple(UnitInfo(c, n) for c, n in units.items()),
+        overrides,
+    )
     return Document(
         source=source,
         title=parsed.title,
-        identity=_identity(source, parsed, overrides),
+        identity=identity,
         listed_tables=parsed.listed_tables,
         tables=parsed.tables,
         three_public=parsed.three_public,
@@ -68,17 +87,63 @@ def _longest_names(tables: list[Table], kind: LineKind) -> dict[str, str]:
     return names
 
 
-def _identity(source: Source, parsed: ParsedText, overrides: Overrides) -> Identity:
-    tables = list(parsed.tables.values())
-    departments = _longest_names(tables, LineKind.DEPARTMENT)
-    units = _longest_names(tables, LineKind.UNIT)
-    code = overrides.department_code or next(iter(departments), None)
-    from_title = _TITLE_DEPARTMENT.match(parsed.title)
-    name = (
-        overrides.department_name
-        or (departments.get(code) if code else None)
-        or (from_title.group(1) if from_title else None)
+@cache
+def _shipped_catalog() -> Catalog:
+    return Catalog.shipped()
+
+
+def _parse_pdf(source: Source, overrides: Overrides) -> Document:
+    pages = read_pages(source)
+    if not any(page.lines or page.grids for page in pages):
+        raise ParseError(
+            source.name, None, "the PDF has no text layer (a scanned document?): nothing to read"
+        )
+    if not looks_like_pdf_layout(pages):
+        raise ParseError(
+            source.name,
+            None,
+            "unrecognised PDF layout: no ruled table under a title such as "
+            "部门财务收支预算总表 or 一般公共预算支出功能分类预算表 was found",
+        )
+    parsed = parse_pdf_layout(source, pages, _shipped_catalog())
+    if BudgetTable.GENERAL_FUNCTIONAL not in parsed.tables:
+        raise ParseError(
+            source.name,
+            None,
+            "no 一般公共预算支出功能分类预算表 found: is the document truncated?",
+        )
+    return Document(
+        source=source,
+        title=parsed.title,
+        identity=_identity(
+            source,
+            parsed.title,
+            parsed.fiscal_year,
+            overrides.department_code,
+            parsed.department_name,
+            parsed.units,
+            overrides,
+        ),
+        listed_tables=parsed.listed_tables,
+        tables=parsed.tables,
+        three_public=parsed.three_public,
+        sections=parsed.sections,
+        glossary=parsed.glossary,
+        claims=parsed.claims,
+        administrative_only=parsed.administrative_only,
     )
+
+
+def _identity(
+    source: Source,
+    title: str,
+    fiscal_year: int | None,
+    code: str | None,
+    printed: str | None,
+    units: tuple[UnitInfo, ...],
+    overrides: Overrides,
+) -> Identity:
+    name = overrides.department_name or printed
     if not name:
         raise ParseError(
             source.name,
@@ -86,17 +151,14 @@ def _identity(source: Source, parsed: ParsedText, overrides: Overrides) -> Ident
             "no department found: expected a department row such as "
             "'209  咸宁市经济和信息化局' in table 5, or pass --department-name",
         )
-    year = overrides.fiscal_year or parsed.fiscal_year
+    year = overrides.fiscal_year or fiscal_year
     if year is None:
         raise ParseError(
             source.name,
             1,
-            f"no fiscal year in the title {parsed.title!r}: expected one such "
+            f"no fiscal year in the title {title!r}: expected one such "
             "as '咸宁市经信局 2023 年部门预算公开', or pass --year",
         )
-    printed = (departments.get(code) if code else None) or (
-        from_title.group(1) if from_title else None
-    )
     regions = [_REGION.match(n) for n in (printed, name) if n]
     region_name = overrides.region_name or next((r.group(0) for r in regions if r), None)
     if not region_name:
@@ -112,5 +174,5 @@ def _identity(source: Source, parsed: ParsedText, overrides: Overrides) -> Ident
         region_code=overrides.region_code or known.get(region_name),
         department_code=code,
         department_name=name,
-        units=tuple(UnitInfo(c, n) for c, n in units.items()),
+        units=units,
     )

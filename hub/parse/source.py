@@ -10,7 +10,7 @@ from hub.domain import SourceFormat
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
 
-__all__ = ["decode", "read_source"]
+__all__ = ["PDF_MAGIC", "decode", "read_source"]
 
 
 def decode(name: str, data: bytes) -> str:
@@ -43,9 +43,20 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
     return text
 
 
+PDF_MAGIC = b"%PDF-"
+
+
 def read_source(path: Path) -> Source:
-    """Read and decode a file."""
+    """Read a file: a PDF is kept as bytes, anything else is decoded as text."""
     data = path.read_bytes()
+    if data.lstrip()[:5] == PDF_MAGIC:
+        return Source(
+            name=path.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format=SourceFormat.PDF,
+            text="",
+            data=data,
+        )
     return Source(
         name=path.name,
         sha256=hashlib.sha256(data).hexdigest(),

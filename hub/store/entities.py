@@ -185,6 +185,8 @@ class BudgetLine(SQLModel, table=True):
     scheme: Scheme | None = Field(default=None, sa_type=_enum(Scheme))
     code: str | None = Field(default=None, max_length=7)
     """The classification code of a SUBJECT row."""
+    printed_code: str | None = Field(default=None, max_length=40)
+    """The code as printed where it differs from ``code`` (201 05 07, 301 2)."""
     level: Level | None = Field(default=None, sa_type=_enum(Level))
     label: str | None = Field(default=None, max_length=200)
     """The printed code of a DEPARTMENT or UNIT row."""
@@ -209,6 +211,13 @@ class BudgetLine(SQLModel, table=True):
     business: int | None = _money()
     subsidiary: int | None = _money()
     remit: int | None = _money()
+    fiscal_grant: int | None = _money()
+    institution_income: int | None = _money()
+    institution_business_income: int | None = _money()
+    other_income: int | None = _money()
+    general_budget: int | None = _money()
+    government_fund: int | None = _money()
+    state_capital: int | None = _money()
 
     def amount(self, measure: Measure) -> int | None:
         value: int | None = getattr(self, measure.value)

@@ -252,6 +252,7 @@ def _lines(document: Document, disclosure_id: int, catalog: Catalog) -> list[dic
                 "side": row.side,
                 "scheme": table.scheme if subject else None,
                 "code": row.code if subject else None,
+                "printed_code": row.printed_code,
                 "level": row.level,
                 "label": None if subject else row.code,
                 "item": row.item,

@@ -1,0 +1,115 @@
+"""What the words say against what the figures say: notes under tables, the narrative's amounts."""
+
+from __future__ import annotations
+
+from hub.check.findings import Finding, show
+from hub.domain import BudgetTable, LineKind, Measure, Severity
+from hub.parse.cells import comparable
+from hub.parse.model import Claim, Document, Row, Table
+
+__all__ = ["claim_findings", "declared_empty_findings"]
+
+_FUNCTIONAL = (
+    BudgetTable.GENERAL_FUNCTIONAL,
+    BudgetTable.FUND_FUNCTIONAL,
+    BudgetTable.STATE_CAPITAL_FUNCTIONAL,
+)
+
+
+def declared_empty_findings(document: Document) -> list[Finding]:
+    """A note says 本表为空表 (the table is empty) over a table that prints figures."""
+    found: list[Finding] = []
+    for table in document.tables.values():
+        amounts = [a for row in table.rows for a in row.amounts.values() if a]
+        if table.declared_empty and amounts:
+            found.append(_empty(table.kind, table.title, table.line, len(amounts)))
+    three_public = document.three_public
+    if three_public and three_public.declared_empty:
+        amounts = [row.amount for row in three_public.rows if row.amount]
+        if amounts:
+            found.append(
+                _empty(BudgetTable.THREE_PUBLIC, three_public.title, three_public.line, len(amounts))
+            )
+    return found
+
+
+def _empty(kind: BudgetTable, title: str, line: int, figures: int) -> Finding:
+    return Finding(
+        rule="table.declared_empty",
+        severity=Severity.WARNING,
+        table=kind,
+        line=line,
+        message=f"{title}: a note says the table is empty (本表为空表), yet it prints "
+        f"{figures} non-zero figure{'s' if figures > 1 else ''}",
+    )
+
+
+def _same(printed: str, name: str) -> bool:
+    # 其它 and 其他 are the same word, written both ways in real documents.
+    return comparable(printed).replace("其它", "其他") == comparable(name).replace("其它", "其他")
+
+
+def _child(rows: list[Row], parent: str | None, name: str) -> Row | None:
+    width = 3 if parent is None else len(parent) + 2
+    return next(
+        (
+            r
+            for r in rows
+            if r.code
+            and len(r.code) == width
+            and (parent is None or r.code.startswith(parent))
+            and _same(r.printed_name, name)
+        ),
+        None,
+    )
+
+
+def _resolve(table: Table, claim: Claim) -> str | None:
+    rows = [r for r in table.rows if r.kind is LineKind.SUBJECT]
+    code: str | None = None
+    for name in claim.names:
+        row = _child(rows, code, name)
+        if row is None:
+            return None
+        code = row.code
+    return code
+
+
+def claim_findings(document: Document) -> list[Finding]:
+    """Each “A（类）B（款）C（项）”X万元 of the narrative against the functional tables."""
+    tables = [document.tables[k] for k in _FUNCTIONAL if k in document.tables]
+    found: list[Finding] = []
+    for claim in document.claims:
+        path = "/".join(claim.names)
+        code = next((c for t in tables if (c := _resolve(t, claim))), None)
+        if code is None:
+            found.append(
+                Finding(
+                    rule="narrative.unresolved",
+                    severity=Severity.INFO,
+                    line=claim.line,
+                    message=f"the narrative gives {show(claim.amount, claim.unit)} {claim.unit} "
+                    f"for {path}, a 项 no functional table prints",
+                )
+            )
+            continue
+        rows = [t.subjects().get(code) for t in tables]
+        amount = sum((r.amount(Measure.TOTAL) or 0) for r in rows if r)
+        # Within one unit of the last place: narratives round or cut (87.708 printed as 87.70).
+        if abs(claim.amount - amount) < claim.quantum:
+            continue
+        found.append(
+            Finding(
+                rule="narrative.amount",
+                severity=Severity.ERROR,
+                table=BudgetTable.GENERAL_FUNCTIONAL,
+                code=code,
+                column=Measure.TOTAL.value,
+                expected=amount,
+                actual=claim.amount,
+                line=claim.line,
+                message=f"the narrative gives {show(claim.amount, claim.unit)} {claim.unit} for "
+                f"{code} {path}; the tables print {show(amount, claim.unit)} {claim.unit}",
+            )
+        )
+    return found

@@ -1,0 +1,133 @@
+"""A PDF as pages of text lines and ruled tables, every cell read by its position.
+
+A table's cells come from its ruling lines (drawn as lines or as thin filled rectangles), so a
+blank cell stays blank and a name wrapped over two lines stays in its cell, whatever the order
+the PDF draws its characters in. Text outside the tables comes back as lines, top to bottom.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+
+import pdfplumber
+from pdfplumber.page import Page as PlumberPage
+
+from hub.parse.errors import ParseError
+from hub.parse.model import Source
+
+__all__ = ["Cell", "Grid", "Page", "TextLine", "read_pages"]
+
+# pdfminer logs every odd font it meets at WARNING; the document is judged by what it says.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell of a ruled table: its text (lines joined) and its horizontal extent."""
+
+    text: str
+    x0: float
+    x1: float
+
+    def covers(self, x: float) -> bool:
+        return self.x0 - 1 <= x <= self.x1 + 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A ruled table on one page: each row's cells, left to right; merged cells appear once."""
+
+    top: float
+    bottom: float
+    columns: tuple[tuple[float, float], ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    top: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    """From 1, as a reader counts them."""
+    lines: tuple[TextLine, ...]
+    """The text outside the tables, top to bottom."""
+    grids: tuple[Grid, ...]
+    """The ruled tables, top to bottom."""
+
+    def blocks(self) -> Iterator[TextLine | Grid]:
+        """Lines and tables in reading order."""
+        blocks: list[TextLine | Grid] = [*self.lines, *self.grids]
+        yield from sorted(blocks, key=lambda block: block.top)
+
+
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def _grids(page: PlumberPage) -> list[Grid]:
+    grids: list[Grid] = []
+    if not page.rects and not page.lines:  # prose: nothing ruled, nothing to look for
+        return grids
+    for table in page.find_tables(_TABLE_SETTINGS):
+        texts = table.extract()
+        rows: list[tuple[Cell, ...]] = []
+        for row, row_texts in zip(table.rows, texts, strict=True):
+            cells = [
+                Cell(_join((text or "").split("\n")), bbox[0], bbox[2])
+                for bbox, text in zip(row.cells, row_texts, strict=True)
+                if bbox is not None
+            ]
+            rows.append(tuple(cells))
+        # The distinct left edges of the cells, and the table's right edge, bound the columns.
+        edges = sorted({round(c.x0, 1) for row in rows for c in row} | {round(table.bbox[2], 1)})
+        columns = tuple(pairwise(edges))
+        grids.append(Grid(table.bbox[1], table.bbox[3], columns, tuple(rows)))
+    return grids
+
+
+def _join(lines: list[str]) -> str:
+    """A cell's lines as one text: no blank between Chinese characters (事业单位经营收入)."""
+    joined = ""
+    for line in (part.strip() for part in lines):
+        if joined and line and joined[-1].isascii() and line[0].isascii():
+            joined += " "
+        joined += line
+    return joined
+
+
+def _page(number: int, page: PlumberPage) -> Page:
+    grids = _grids(page)
+    boxes = [(g.top, g.bottom) for g in grids]
+
+    def outside(obj: dict[str, object]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        top = obj["top"]
+        assert isinstance(top, float | int)
+        return not any(t - 1 <= top <= b + 1 for t, b in boxes)
+
+    lines = tuple(
+        TextLine(line["top"], line["text"].strip())
+        for line in page.filter(outside).extract_text_lines(layout=False, strip=True)
+        if line["text"].strip()
+    )
+    return Page(number, lines, tuple(grids))
+
+
+def read_pages(source: Source) -> list[Page]:
+    """Every page of a PDF source; a file that is not a readable PDF is a ParseError."""
+    try:
+        with pdfplumber.open(io.BytesIO(source.data)) as pdf:
+            return [_page(n, page) for n, page in enumerate(pdf.pages, start=1)]
+    except ParseError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds; each means the same to a user
+        reason = str(exc) or type(exc).__name__
+        raise ParseError(source.name, None, f"not a readable PDF: {reason}") from None
