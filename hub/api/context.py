@@ -25,6 +25,7 @@ from hub.store.entities import (
     PerformanceProject,
     Region,
     ThreePublicLine,
+    Unit,
 )
 
 __all__ = ["Context", "make_context"]
@@ -44,6 +45,7 @@ class Context:
     sections: DataLoader[int, list[NarrativeSection]]
     glossary: DataLoader[int, list[GlossaryEntry]]
     findings: DataLoader[int, list[Finding]]
+    units: DataLoader[int, list[Unit]]
     rollup_totals: DataLoader[RollupKey, RollupRow | None]
     rollup_shares: DataLoader[RollupKey, list[DepartmentShare]]
     subtrees: dict[RollupKey, asyncio.Task[dict[str, RollupRow]]] = field(default_factory=dict)
@@ -70,6 +72,7 @@ def make_context(database: Database) -> Context:
         sections=DataLoader(load_fn=reader.load_sections),
         glossary=DataLoader(load_fn=reader.load_glossary),
         findings=DataLoader(load_fn=reader.load_findings),
+        units=DataLoader(load_fn=reader.load_units),
         rollup_totals=DataLoader(load_fn=rollups.load_totals),
         rollup_shares=DataLoader(load_fn=rollups.load_shares),
     )

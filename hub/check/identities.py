@@ -74,9 +74,7 @@ def _codes(table: Table, codes: list[str], measure: Measure = Measure.TOTAL) -> 
     )
 
 
-def _item(
-    table: Table, side: Side, key: str, measure: Measure = Measure.TOTAL
-) -> _Figure | None:
+def _item(table: Table, side: Side, key: str, measure: Measure = Measure.TOTAL) -> _Figure | None:
     row = table.item(side, key)
     if row is None:
         return None

@@ -27,9 +27,8 @@ def declared_empty_findings(document: Document) -> list[Finding]:
     if three_public and three_public.declared_empty:
         amounts = [row.amount for row in three_public.rows if row.amount]
         if amounts:
-            found.append(
-                _empty(BudgetTable.THREE_PUBLIC, three_public.title, three_public.line, len(amounts))
-            )
+            kind, title = BudgetTable.THREE_PUBLIC, three_public.title
+            found.append(_empty(kind, title, three_public.line, len(amounts)))
     return found
 
 

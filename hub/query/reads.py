@@ -32,6 +32,7 @@ from hub.store.entities import (
     PerformanceProject,
     Region,
     ThreePublicLine,
+    Unit,
 )
 
 __all__ = ["AmbiguousError", "Reader"]
@@ -112,6 +113,12 @@ class Reader:
 
     async def load_glossary(self, ids: Sequence[int]) -> list[list[GlossaryEntry]]:
         return await self._children(GlossaryEntry, "disclosure_id", ids)
+
+    async def load_units(self, ids: Sequence[int]) -> list[list[Unit]]:
+        rows = await self._all(
+            select(Unit).where(col(Unit.department_id).in_(set(ids))).order_by(col(Unit.id))
+        )
+        return _grouped(ids, rows, lambda row: row.department_id)
 
     async def load_findings(self, ids: Sequence[int]) -> list[list[Finding]]:
         rows = await self._all(

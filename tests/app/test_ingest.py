@@ -28,7 +28,8 @@ async def stored(database: Database) -> dict[str, int]:
 
 BAD = {
     "empty.txt": (b"", "empty.txt: the file is empty"),
-    "binary.txt": (b"%PDF-1.7\n\x00\x00\x01binary", "binary.txt: this is a binary file"),
+    "binary.txt": (b"\x7fELF\x02\x01\x00\x00binary", "binary.txt: this is a binary file"),
+    "broken.pdf": (b"%PDF-1.7\n\x00\x00\x01binary", "broken.pdf: not a readable PDF"),
     "truncated.txt": (
         ("\n".join(TEXT.split("\n")[:186]) + "\n").encode(),
         "truncated.txt:186: no 一般公共预算支出表 (table 5) found before the end of the file",

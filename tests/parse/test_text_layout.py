@@ -19,7 +19,7 @@ def test_identity_and_contents(document: Document) -> None:
     assert (identity.fiscal_year, identity.region_name) == (2023, "咸宁市")
     assert (identity.department_code, identity.department_name) == ("209", "咸宁市经济和信息化局")
     assert [(u.code, u.name) for u in identity.units] == [("209001", "咸宁市经济和信息化局本级")]
-    assert document.listed_tables == list(BudgetTable)  # the contents lists all eight
+    assert document.listed_tables == list(BudgetTable)[:8]  # the contents lists all eight
     assert set(document.tables) == {
         BudgetTable.INCOME_EXPENDITURE_SUMMARY,
         BudgetTable.FISCAL_SUMMARY,

@@ -14,7 +14,7 @@ from hub.store import entities
 if TYPE_CHECKING:
     from hub.api.types.disclosure import Disclosure
 
-__all__ = ["Department", "Region"]
+__all__ = ["Department", "Region", "Unit"]
 
 
 @strawberry.type(description="地区 A region with its administrative division code (行政区划代码).")
@@ -34,6 +34,23 @@ class Region(Node):
         return self.row.name
 
 
+@strawberry.type(description="预算单位 A budget unit of a department: 本部 and the others.")
+class Unit(Node):
+    row: strawberry.Private[entities.Unit]
+
+    @strawberry.field(description="全局标识 Global id.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id("Unit", self.row.id))
+
+    @strawberry.field(description="单位编码 Unit code, where documents print one (209001).")
+    def code(self) -> str | None:
+        return self.row.code
+
+    @strawberry.field(description="单位名称 Unit name.")
+    def name(self) -> str:
+        return self.row.name
+
+
 @strawberry.type(description="部门 A department of a region, e.g. 209 咸宁市经济和信息化局.")
 class Department(Node):
     row: strawberry.Private[entities.Department]
@@ -49,6 +66,11 @@ class Department(Node):
     @strawberry.field(description="部门名称 Department name.")
     def name(self) -> str:
         return self.row.name
+
+    @strawberry.field(description="预算单位 The department's units, as its documents list them.")
+    async def units(self, info: Info[Context, None]) -> list[Unit]:
+        assert self.row.id is not None
+        return [Unit(row=row) for row in await info.context.units.load(self.row.id)]
 
     @strawberry.field(description="地区 The region the department belongs to.")
     async def region(self, info: Info[Context, None]) -> Region:

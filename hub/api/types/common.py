@@ -96,6 +96,25 @@ class Amounts(Node):
         description="对附属单位补助支出 Subsidies to affiliated units."
     )
     remit: Decimal | None = strawberry.field(description="上缴上级支出 Remittances upwards.")
+    fiscal_grant: Decimal | None = strawberry.field(
+        description="财政拨款收入 Income from fiscal appropriations."
+    )
+    institution_income: Decimal | None = strawberry.field(
+        description="事业收入 Income of public institutions."
+    )
+    institution_business_income: Decimal | None = strawberry.field(
+        description="事业单位经营收入 Business income of public institutions."
+    )
+    other_income: Decimal | None = strawberry.field(description="其他收入 Other income.")
+    general_budget: Decimal | None = strawberry.field(
+        description="一般公共预算 The general public budget's share."
+    )
+    government_fund: Decimal | None = strawberry.field(
+        description="政府性基金预算 The government funds' share."
+    )
+    state_capital: Decimal | None = strawberry.field(
+        description="国有资本经营预算 The state capital operations budget's share."
+    )
 
     @classmethod
     def of(cls, amounts: dict[domain.Measure, int | None], owner: str, field: str) -> Amounts:

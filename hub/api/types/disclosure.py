@@ -55,6 +55,12 @@ class BudgetNode(Node):
     def printed_name(self) -> str:
         return self.tree.line.printed_name
 
+    @strawberry.field(
+        description="印刷编码 The code as printed where it differs from `code` (201 05 07, 301 2)."
+    )
+    def printed_code(self) -> str | None:
+        return self.tree.line.printed_code
+
     @strawberry.field(description="级次 Level: 类 CLASS, 款 SECTION, 项 ITEM.")
     def level(self) -> Level:
         assert self.tree.line.level is not None
@@ -106,6 +112,21 @@ class SummaryLine(Node):
     def amount(self) -> Decimal | None:
         return wan(self.line.total)
 
+    @strawberry.field(
+        description="功能分类 The 类 code of an expenditure line that names one "
+        "(一、一般公共服务支出 → 201)."
+    )
+    def code(self) -> str | None:
+        return self.line.code
+
+    @strawberry.field(
+        description="各列金额 Every column of the line (财政拨款收支预算总表 splits its "
+        "expenditure into 一般公共预算, 政府性基金预算 and 国有资本经营预算)."
+    )
+    def amounts(self) -> Amounts:
+        line = self.line
+        return Amounts.of({m: line.amount(m) for m in domain.Measure}, self.id(), "amounts")
+
 
 @strawberry.type(description="“三公”经费 The “three public” expenses of table 7, in 万元.")
 class ThreePublic(Node):
@@ -142,6 +163,13 @@ class ThreePublic(Node):
     @strawberry.field(description="公务用车运行维护费 Operation of official vehicles.")
     def vehicle_operation(self) -> Decimal | None:
         return self._amount(domain.ThreePublicItem.VEHICLE_OPERATION)
+
+    @strawberry.field(
+        description="机关运行经费 Office operation costs, where the table prints them beside "
+        "the “三公” figures."
+    )
+    def office_operation(self) -> Decimal | None:
+        return self._amount(domain.ThreePublicItem.OFFICE_OPERATION)
 
     @strawberry.field(description="原表各行 Each line as printed.")
     def lines_as_printed(self) -> list[ThreePublicLine]:
@@ -420,6 +448,27 @@ class Disclosure(Node):
     @strawberry.field(description="政府性基金 The 类 nodes of table 8, 政府性基金预算支出表.")
     async def fund(self, info: Info[Context, None]) -> list[BudgetNode]:
         return await self._tree(info, domain.BudgetTable.FUND_FUNCTIONAL)
+
+    @strawberry.field(
+        description="国有资本经营 The 类 nodes of 国有资本经营预算支出功能分类预算表, "
+        "where printed."
+    )
+    async def state_capital(self, info: Info[Context, None]) -> list[BudgetNode]:
+        return await self._tree(info, domain.BudgetTable.STATE_CAPITAL_FUNCTIONAL)
+
+    @strawberry.field(
+        description="收入预算 The 类 nodes of 收入预算总表: income by function and by source "
+        "(财政拨款收入, 事业收入, …), where printed."
+    )
+    async def income_by_function(self, info: Info[Context, None]) -> list[BudgetNode]:
+        return await self._tree(info, domain.BudgetTable.INCOME_SUMMARY)
+
+    @strawberry.field(
+        description="支出预算 The 类 nodes of 支出预算总表: all expenditure by function, basic "
+        "and project, where printed."
+    )
+    async def expenditure_by_function(self, info: Info[Context, None]) -> list[BudgetNode]:
+        return await self._tree(info, domain.BudgetTable.EXPENDITURE_SUMMARY)
 
     async def _total(
         self, info: Info[Context, None], table: domain.BudgetTable, field: str
