@@ -267,6 +267,8 @@ class _Reader:
             if any(v is not None for v in amounts.values()):
                 raise self.error(page, f"{pending.title}: amounts on a row with no code or name")
             return None
+        if comparable(printed) in _TOTALS:  # 合计 printed in the code column
+            printed, name = "", printed
         if not printed.strip():
             kind = LineKind.TOTAL if comparable(name) in _TOTALS else LineKind.ITEM
             return Row(page, kind, name, amounts)
