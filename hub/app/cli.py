@@ -348,6 +348,8 @@ def check(
                 typer.secho(f"failed     {outcome.error}", fg=typer.colors.RED, err=True)
                 continue
             typer.echo(f"{outcome.path.name}: {_summary(outcome)}")
+            pdf = outcome.document is not None and outcome.document.source.format.value == "PDF"
+            place = "page" if pdf else "line"  # where a finding is: a PDF has pages
             for f in outcome.findings:
                 where = " ".join(
                     str(part)
@@ -355,7 +357,7 @@ def check(
                         f.table.value if f.table else None,
                         f.code,
                         f.column,
-                        f"line {f.line}" if f.line else None,
+                        f"{place} {f.line}" if f.line else None,
                     )
                     if part
                 )
