@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hub.catalog import Catalog
 from hub.check.findings import Finding
-from hub.domain import BudgetTable, Severity
-from hub.parse.model import Document
+from hub.domain import BudgetTable, LineKind, Severity
+from hub.parse.model import Document, Table
 
 __all__ = ["catalog_findings", "missing_table_findings"]
 
@@ -35,6 +35,7 @@ def catalog_findings(document: Document, catalog: Catalog) -> list[Finding]:
     for table in document.tables.values():
         if table.scheme is None:
             continue
+        found += _printed_codes(table)
         for code, row in table.subjects().items():
             entry = catalog.entry(table.scheme, code, year)
             if entry is None:
@@ -61,4 +62,35 @@ def catalog_findings(document: Document, catalog: Catalog) -> list[Finding]:
                         f"its official name in {year} is {entry.name!r}",
                     )
                 )
+    return found
+
+
+def _printed_codes(table: Table) -> list[Finding]:
+    """Codes outside the catalog: matched to a code by their name, or kept as printed."""
+    found: list[Finding] = []
+    for row in table.rows:
+        if row.matched_by_name:
+            found.append(
+                Finding(
+                    rule="catalog.matched_by_name",
+                    severity=Severity.INFO,
+                    table=table.kind,
+                    code=row.code,
+                    line=row.line,
+                    message=f"{table.title}: code {row.printed_code!r} is not in the catalog; "
+                    f"its name {row.printed_name!r} is, as {row.code}",
+                )
+            )
+        elif row.kind is LineKind.ITEM and row.printed_code:
+            found.append(
+                Finding(
+                    rule="catalog.unmatched_code",
+                    severity=Severity.WARNING,
+                    table=table.kind,
+                    line=row.line,
+                    message=f"{table.title}: code {row.printed_code!r} ({row.printed_name}) is "
+                    "neither a catalog code nor one name in the catalog: kept as printed, "
+                    "outside the tree",
+                )
+            )
     return found

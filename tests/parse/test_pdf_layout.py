@@ -163,6 +163,7 @@ def test_findings_of_the_layout(sample: Document) -> None:
         ("table.declared_empty", Severity.WARNING, None),
         ("narrative.amount", Severity.ERROR, "2101101"),  # 3.00 万元 against 30.00
         ("t7_t6.office_operation", Severity.INFO, None),  # one unit is a 事业单位
+        ("catalog.matched_by_name", Severity.INFO, "30201"),  # 01 办公费
     }
 
 
@@ -218,3 +219,24 @@ def test_a_table_without_a_unit_names_the_page(tmp_path: Path) -> None:
         "nounit.pdf: page 6: 2024年部门财务收支预算总表: no unit line (单位：元 or 单位：万元) "
         "above the table"
     )
+
+
+def test_a_code_neither_in_the_catalog_nor_named_there_is_kept_as_printed(
+    tmp_path: Path,
+) -> None:
+    from tests.parse.pdfs import write_pdf
+    from tests.parse.sample_pdf import sample_document
+
+    document = sample_document()
+    economic = document.tables[3]
+    economic.fragments[0].insert(5, ["98", "", "街道自定科目", "0", "0", "0"])
+    read = read_document(write_pdf(tmp_path / "unmatched.pdf", document))
+    [row] = [
+        r for r in read.tables[BudgetTable.GENERAL_BASIC_ECONOMIC].rows if r.printed_code == "98"
+    ]
+    assert (row.kind, row.code, row.printed_name) == (LineKind.ITEM, None, "街道自定科目")
+    [finding] = [
+        f for f in check_document(read, Catalog.shipped()) if f.rule == "catalog.unmatched_code"
+    ]
+    assert finding.severity is Severity.WARNING
+    assert finding.line == 11
