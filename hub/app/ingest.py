@@ -125,7 +125,11 @@ def check_files(
 
 
 PARALLEL_FROM = 200
-"""From this many files on, a worker process parses while this one loads."""
+"""From this much reading on (a text file counts 1), worker processes parse while this one
+loads."""
+PDF_WEIGHT = 50
+"""A PDF takes about as long to read as fifty text files: its pages are laid out, not split.
+Where PDFs are read, parsing outweighs loading, so every core parses."""
 PREFETCH = 16
 """How many documents the worker may read ahead of the loading."""
 REFRESH_FROM = 200
@@ -147,13 +151,16 @@ async def _outcomes(
     items: list[Path | Outcome], overrides: Overrides, catalog: Catalog
 ) -> AsyncIterator[Outcome]:
     """Each file read and checked, in order; in a worker process when there are many."""
-    if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    pdfs = sum(1 for i in items if isinstance(i, Path) and i.suffix.lower() == ".pdf")
+    cores = os.cpu_count() or 1
+    if len(items) + pdfs * (PDF_WEIGHT - 1) < PARALLEL_FROM or cores < 2:
         for item in items:
             yield item if isinstance(item, Outcome) else _read(item, overrides, catalog)
         return
     loop = asyncio.get_running_loop()
     context = multiprocessing.get_context("spawn")  # no copy of this process's threads
-    with ProcessPoolExecutor(1, context, _start_worker, (catalog,)) as pool:
+    workers = cores if pdfs else 1
+    with ProcessPoolExecutor(workers, context, _start_worker, (catalog,)) as pool:
         pending: deque[tuple[Path | Outcome, asyncio.Future[Outcome]]] = deque()
         queue = iter(items)
 

@@ -435,7 +435,8 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
         if any(_CONTENTS.search(text) for text in texts[:3]):
             listed += [t for text in texts if (t := _title_table(_CONTENTS.split(text)[0]))]
             continue
-        if not page.grids:
+        # A page of prose; a title at the foot of a page is a table's whose grid is overleaf.
+        if not page.grids and not any(_title_table(text) for text in lines):
             if lines and _heading(lines[0]):
                 parts.append((lines[0].strip(), []))
                 lines = lines[1:]
@@ -457,6 +458,8 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
     tables: dict[BudgetTable, Table] = {}
     three_public: ThreePublicTable | None = None
     for done in finished:
+        if not done.columns:  # a title with no ruled table under it: no table
+            continue
         if done.kind in tables or (done.kind is BudgetTable.THREE_PUBLIC and three_public):
             raise reader.error(done.page, f"{done.title}: the table is printed twice")
         read = reader.table(done)

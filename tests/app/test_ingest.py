@@ -173,3 +173,24 @@ async def test_many_files_are_read_by_a_worker_and_loaded_in_order(
     assert {o.summary.department_code for o in outcomes if o.summary} == {
         str(500 + n) for n in range(count)
     }
+
+
+async def test_pdfs_are_read_by_every_core_and_loaded_in_order(
+    database: Database, tmp_path: Path
+) -> None:
+    from hub.app import ingest
+    from tests.parse.pdfs import write_pdf
+    from tests.parse.sample_pdf import sample_document
+
+    count = -(-ingest.PARALLEL_FROM // ingest.PDF_WEIGHT)  # just enough to go parallel
+    names = [f"上海市普陀区第{n}测试局" for n in range(count)]
+    for n, name in enumerate(names):
+        write_pdf(tmp_path / f"{n:02d}.pdf", sample_document(department=name))
+    (tmp_path / "01-broken.pdf").write_bytes(b"%PDF-1.7\n")
+    outcomes = await ingest_files(database, [tmp_path], Overrides())
+    assert [o.path.name for o in outcomes] == sorted(
+        [f"{n:02d}.pdf" for n in range(count)] + ["01-broken.pdf"]
+    )
+    assert [o.path.name for o in outcomes if o.failed] == ["01-broken.pdf"]
+    assert [o.summary.department for o in outcomes if o.summary] == names
+    assert (await stored(database))["Disclosure"] == count

@@ -37,6 +37,8 @@ class PdfTable:
     widths: list[float]
     repeat_header: bool = False
     note: str | None = None
+    title_alone: bool = False
+    """The title and unit at the foot of a page, the grid overleaf."""
 
 
 @dataclass
@@ -89,7 +91,7 @@ def write_pdf(path: Path, document: PdfDocument) -> Path:
         story += [
             Paragraph(table.title, TEXT),
             Paragraph(f"编制部门：{document.department}　单位：{table.unit}", TEXT),
-            Spacer(1, 6),
+            PageBreak() if table.title_alone else Spacer(1, 6),
         ]
         for n, rows in enumerate(table.fragments):
             if n:

@@ -37,7 +37,9 @@ DEPARTMENT = "上海市普陀区测试局"
 NARROW_NAME = [36.0, 36, 36, 60, 90, 90, 90]  # 行政事业单位医疗 wraps in 60 points
 
 
-def sample_document(class_201_total: str = "1,200,000") -> PdfDocument:
+def sample_document(
+    class_201_total: str = "1,200,000", department: str = DEPARTMENT
+) -> PdfDocument:
     functional = PdfTable(
         title="2024年部门一般公共预算支出功能分类预算表",
         unit="元",
@@ -127,7 +129,7 @@ def sample_document(class_201_total: str = "1,200,000") -> PdfDocument:
     )
     return PdfDocument(
         title="上海市普陀区2024年区级部门预算",
-        department=DEPARTMENT,
+        department=department,
         contents=[
             "1. 2024年部门财务收支预算总表",
             "2. 2024年部门收入预算总表",
@@ -138,10 +140,10 @@ def sample_document(class_201_total: str = "1,200,000") -> PdfDocument:
         ],
         prose=[
             (
-                f"{DEPARTMENT}机构设置",
+                f"{department}机构设置",
                 [
                     "本部门中，行政单位1家，事业单位1家，具体包括：",
-                    f"1. {DEPARTMENT}（本部）。",
+                    f"1. {department}（本部）。",
                     "2. 上海市普陀区测试中心。",
                 ],
             ),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
@@ -240,3 +243,48 @@ def test_a_code_neither_in_the_catalog_nor_named_there_is_kept_as_printed(
     ]
     assert finding.severity is Severity.WARNING
     assert finding.line == 11
+
+
+def test_a_title_at_the_foot_of_a_page_belongs_to_the_grid_overleaf(tmp_path: Path) -> None:
+    from tests.parse.pdfs import write_pdf
+    from tests.parse.sample_pdf import sample_document
+
+    document = sample_document()
+    document.tables[3].title_alone = True  # the economic table
+    read = read_document(write_pdf(tmp_path / "overleaf.pdf", document))
+    economic = read.tables[BudgetTable.GENERAL_BASIC_ECONOMIC]
+    assert (economic.line, [r.line for r in economic.rows]) == (11, [12] * 6)
+    assert economic.rows[-1].amount(M.TOTAL) == 500_000 * YUAN
+    assert not any("经济分类" in s.text for s in read.sections)
+
+
+amounts = st.one_of(
+    st.none(),
+    st.integers(min_value=0, max_value=10**11).map(lambda fen: Decimal(fen).scaleb(-2)),
+    st.integers(min_value=0, max_value=10**9).map(Decimal),
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cells=st.lists(st.tuples(amounts, amounts, amounts), min_size=9, max_size=9))
+def test_any_amounts_read_back_exactly_wherever_the_blanks_are(
+    tmp_path: Path, cells: list[tuple[Decimal | None, Decimal | None, Decimal | None]]
+) -> None:
+    from tests.parse.pdfs import write_pdf
+    from tests.parse.sample_pdf import sample_document
+
+    def printed(value: Decimal | None) -> str:
+        return "" if value is None else f"{value:,}"
+
+    document = sample_document()
+    functional = document.tables[2]
+    rows = [row for fragment in functional.fragments for row in fragment]
+    for row, values in zip(rows, cells, strict=True):
+        row[4:7] = [printed(v) for v in values]
+    read = read_document(write_pdf(tmp_path / "amounts.pdf", document))
+    table = read.tables[BudgetTable.GENERAL_FUNCTIONAL]
+    assert [[r.amount(m) for m in (M.TOTAL, M.BASIC, M.PROJECT)] for r in table.rows] == [
+        [None if v is None else int(v * 100) for v in values] for values in cells
+    ]
