@@ -172,6 +172,8 @@ class _Reader:
         self.source, self.catalog = source, catalog
         self.decimals = 0
         """The most decimals printed in the table being read: its precision."""
+        self.last_class = ""
+        """The last 类 code read in the table: the context of a code printed without one."""
 
     def error(self, page: int, message: str) -> ParseError:
         return ParseError(self.source.name, None, f"page {page}: {message}")
@@ -193,7 +195,7 @@ class _Reader:
                 pending.page,
                 f"{pending.title}: no unit line (单位：元 or 单位：万元) above the table",
             )
-        self.decimals = 0
+        self.decimals, self.last_class = 0, ""
         if pending.kind is BudgetTable.THREE_PUBLIC:
             return self.three_public(pending)
         rows: list[Row] = []
@@ -221,15 +223,9 @@ class _Reader:
 
     def measure(self, pending: _Pending, column: _Column) -> Measure | None:
         """The measure of an amount column; None for the code, name and label columns."""
-        last = column.path[-1] if column.path else ""
-        if (
-            last in _CODE_PARTS
-            or "编码" in column.header
-            or "名称" in last
-            or last == "项目"
-            or not column.path
-        ):
+        if self.role(column) != "amount":
             return None
+        last = column.path[-1]
         above = column.path[-2] if len(column.path) > 1 else ""
         measure = _MEASURES.get(last) or header_measure(above, last) or header_measure(last, "")
         if measure is None:
@@ -274,11 +270,13 @@ class _Reader:
             return Row(page, kind, name, amounts)
         return self.subject(pending, page, printed, name, amounts)
 
-    def role(self, column: _Column) -> str:
+    @staticmethod
+    def role(column: _Column) -> str:
+        """code, name (a label, in a two-sided table) or amount, by the column's header."""
         last = column.path[-1] if column.path else ""
         if last in _CODE_PARTS or "编码" in column.header:
             return "code"
-        if "名称" in last or last == "项目":
+        if "名称" in last or last == "项目" or not column.path:
             return "name"
         return "amount"
 
@@ -300,12 +298,17 @@ class _Reader:
             elif len(head) in (5, 7) and not rest:
                 code = head
         shown = printed if printed != code else None
+        if code is not None and len(code) == 3:
+            self.last_class = code
         if code is not None and self.catalog.knows(scheme, code):
             return Row(page, LineKind.SUBJECT, name, amounts, code=code, printed_code=shown)
-        prefix = code[:3] if code and len(code) > 3 else ""
-        named = self.catalog.codes_named(scheme, name, prefix)
+        # By name: among the siblings a well-formed code would have, else under the 类 above.
         if code is not None:
-            named = {c for c in named if len(c) == len(code)}
+            parent = code[:-2] if len(code) > 3 else ""
+            named = {c for c in self.catalog.codes_named(scheme, name, parent)
+                     if len(c) == len(code)}  # fmt: skip
+        else:
+            named = self.catalog.codes_named(scheme, name, self.last_class)
         if len(named) == 1:
             (found,) = named
             return Row(

@@ -288,3 +288,25 @@ def test_any_amounts_read_back_exactly_wherever_the_blanks_are(
     assert [[r.amount(m) for m in (M.TOTAL, M.BASIC, M.PROJECT)] for r in table.rows] == [
         [None if v is None else int(v * 100) for v in values] for values in cells
     ]
+
+
+def test_a_well_formed_code_the_catalog_lacks_is_not_recoded_by_a_cousins_name(
+    tmp_path: Path,
+) -> None:
+    from tests.parse.pdfs import wrapped, write_pdf
+    from tests.parse.sample_pdf import sample_document
+
+    document = sample_document()
+    # 一般行政管理事务 is the name of many 项 (2010602, 2013802, …); none under 20199
+    document.tables[2].fragments[0].append(
+        ["201", "99", "02", wrapped("一般行政管理事务"), "0", "0", "0"]
+    )
+    read = read_document(write_pdf(tmp_path / "cousin.pdf", document))
+    [row] = [
+        r for r in read.tables[BudgetTable.GENERAL_FUNCTIONAL].rows if r.printed_code == "201 99 02"
+    ]
+    assert (row.code, row.matched_by_name) == ("2019902", False)
+    unknown = [
+        f.code for f in check_document(read, Catalog.shipped()) if f.rule == "catalog.unknown_code"
+    ]
+    assert unknown == ["2019902"]
