@@ -310,3 +310,16 @@ def test_a_well_formed_code_the_catalog_lacks_is_not_recoded_by_a_cousins_name(
         f.code for f in check_document(read, Catalog.shipped()) if f.rule == "catalog.unknown_code"
     ]
     assert unknown == ["2019902"]
+
+
+def test_a_three_public_table_by_unit_is_refused_not_half_read(tmp_path: Path) -> None:
+    from tests.parse.pdfs import write_pdf
+    from tests.parse.sample_pdf import sample_document
+
+    document = sample_document()
+    document.tables[4].fragments[0].append(["1.00", "0", "1.00", "", "", "", "5.00"])
+    with pytest.raises(ParseError) as raised:
+        read_document(write_pdf(tmp_path / "byunit.pdf", document))
+    assert str(raised.value).startswith(
+        "byunit.pdf: page 12: 部门“三公”经费和机关运行经费预算表: 2 rows of figures"
+    )
