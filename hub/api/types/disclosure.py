@@ -78,7 +78,9 @@ class BudgetNode(Node):
     def children(self) -> list[BudgetNode]:
         return [BudgetNode(tree=child) for child in self.tree.children]
 
-    @strawberry.field(description="原文行号 The line of the source document.")
+    @strawberry.field(
+        description="原文位置 Where in the source: the line of a text file, the page of a PDF."
+    )
     def source_line(self) -> int | None:
         return self.tree.line.source_line
 
@@ -280,7 +282,9 @@ class NarrativeSection(Node):
     def text(self) -> str:
         return self.row.text
 
-    @strawberry.field(description="原文行号 The line of the source document.")
+    @strawberry.field(
+        description="原文位置 Where in the source: the line of a text file, the page of a PDF."
+    )
     def source_line(self) -> int | None:
         return self.row.source_line
 
@@ -350,7 +354,9 @@ class Finding(Node):
     def message(self) -> str:
         return self.row.message
 
-    @strawberry.field(description="原文行号 The line of the source document.")
+    @strawberry.field(
+        description="原文位置 Where in the source: the line of a text file, the page of a PDF."
+    )
     def source_line(self) -> int | None:
         return self.row.source_line
 
