@@ -16,7 +16,16 @@ def missing_table_findings(document: Document) -> list[Finding]:
     present = set(document.tables) | (
         {BudgetTable.THREE_PUBLIC} if document.three_public else set()
     )
-    return [
+    unread = [
+        Finding(
+            rule="table.unread",
+            severity=Severity.INFO,
+            line=page,
+            message=f"{title}: a table this layout does not read; its figures are not stored",
+        )
+        for page, title in document.unread_tables
+    ]
+    return unread + [
         Finding(
             rule="table.missing",
             severity=Severity.WARNING,

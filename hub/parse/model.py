@@ -220,3 +220,5 @@ class Document:
     claims: list[Claim] = field(default_factory=list)
     administrative_only: bool | None = None
     """Whether every unit is 行政 or 参公 (None where the document does not say)."""
+    unread_tables: list[tuple[int, str]] = field(default_factory=list)
+    """Tables printed but not read, by page and title (a layout's tables it has no model for)."""

@@ -71,6 +71,7 @@ class ParsedPdf:
     claims: list[Claim]
     units: tuple[UnitInfo, ...]
     administrative_only: bool | None
+    unread_tables: list[tuple[int, str]]
 
 
 # --- the document as a whole ----------------------------------------------------------------
@@ -93,6 +94,7 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
     finished: list[PendingTable] = []
     pending: PendingTable | None = None
     parts: list[tuple[str, list[tuple[int, str]]]] = []
+    unread: list[tuple[int, str]] = []
 
     for page in pages[1:]:
         lines = [line.text for line in page.lines]
@@ -113,13 +115,18 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
             continue
         for block in page.blocks():
             if isinstance(block, TextLine):
-                pending = _caption(block, page.number, pending, finished)
                 if department is None and (m := _DEPARTMENT.search(block.text)):
                     department = m.group(1)
+                if _other_title(block.text):  # a table this layout does not read
+                    pending = None
+                    unread.append((page.number, block.text.strip()))
+                    continue
+                pending = _caption(block, page.number, pending, finished)
                 continue
-            if pending is None:
-                raise reader.error(page.number, "a table with no title above it")
-            add_fragment(reader, pending, page.number, block)
+            if pending is not None:
+                add_fragment(reader, pending, page.number, block)
+            elif not unread or unread[-1][0] < page.number - 1:
+                unread.append((page.number, "a ruled table with no title"))
 
     tables: dict[BudgetTable, Table] = {}
     three_public: ThreePublicTable | None = None
@@ -160,6 +167,19 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
         claims=claims,
         units=units,
         administrative_only=(kinds.get("institution") == 0) if "institution" in kinds else None,
+        unread_tables=unread,
+    )
+
+
+def _other_title(text: str) -> bool:
+    """A table title this layout does not read (项目绩效目标表, …): its grids are left alone."""
+    folded = comparable(text)
+    return (
+        folded.endswith("表")
+        and len(folded) <= 40
+        and _title_table(text) is None
+        and not folded.startswith("注")
+        and "单位" not in folded
     )
 
 

@@ -131,6 +131,7 @@ def _parse_pdf(source: Source, overrides: Overrides) -> Document:
         glossary=parsed.glossary,
         claims=parsed.claims,
         administrative_only=parsed.administrative_only,
+        unread_tables=parsed.unread_tables,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -323,3 +324,30 @@ def test_a_three_public_table_by_unit_is_refused_not_half_read(tmp_path: Path) -
     assert str(raised.value).startswith(
         "byunit.pdf: page 12: 部门“三公”经费和机关运行经费预算表: 2 rows of figures"
     )
+
+
+def test_a_table_the_layout_does_not_read_is_left_whole_and_said(tmp_path: Path) -> None:
+    from tests.parse.pdfs import PdfTable, write_pdf
+    from tests.parse.sample_pdf import sample_document
+
+    document = sample_document()
+    header: list[list[str | Any]] = [["一级指标", "二级指标", "三级指标", "指标值"]]
+    document.tables.append(
+        PdfTable(
+            title="2024年部门项目绩效目标表",
+            unit="万元",
+            header=header,
+            spans=[],
+            widths=[120.0, 120, 200, 100],
+            fragments=[
+                [["产出指标", "数量指标", "普查户数", "≥1000户"]],
+                [["效益指标", "社会效益", "满意度", "≥90%"]],
+            ],
+        )
+    )
+    read = read_document(write_pdf(tmp_path / "more.pdf", document))
+    assert read.unread_tables == [(13, "2024年部门项目绩效目标表")]
+    assert read.three_public is not None
+    assert len(read.three_public.rows) == 7
+    [finding] = [f for f in check_document(read, Catalog.shipped()) if f.rule == "table.unread"]
+    assert (finding.severity, finding.line) == (Severity.INFO, 13)
