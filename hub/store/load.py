@@ -35,7 +35,7 @@ from hub.store.entities import (
 )
 from hub.store.entities import Finding as StoredFinding
 
-__all__ = ["LoadResult", "LoadStatus", "load_document"]
+__all__ = ["LoadResult", "LoadStatus", "load_document", "loaded_sources"]
 
 
 class LoadStatus(StrEnum):
@@ -172,6 +172,26 @@ async def load_document(
     await bump_data_version(session)
     status = LoadStatus.NEW if disclosure.version == 1 else LoadStatus.NEW_VERSION
     return LoadResult(status, disclosure.id, disclosure.version, len(lines))
+
+
+async def loaded_sources(session: AsyncSession, sha256s: list[str]) -> dict[str, LoadResult]:
+    """The sources among ``sha256s`` already loaded, each as the one disclosure it became.
+
+    A source loaded more than once (under other departments, by overrides) is left out: which
+    department a file is for then depends on how it is ingested.
+    """
+    found: dict[str, list[Disclosure]] = {}
+    for start in range(0, len(sha256s), 500):
+        chunk = sha256s[start : start + 500]
+        for row in await session.scalars(
+            select(Disclosure).where(col(Disclosure.source_sha256).in_(chunk))
+        ):
+            found.setdefault(row.source_sha256, []).append(row)
+    return {
+        sha: LoadResult(LoadStatus.UNCHANGED, rows[0].id, rows[0].version)
+        for sha, rows in found.items()
+        if len(rows) == 1 and rows[0].id is not None
+    }
 
 
 async def _insert(session: AsyncSession, entity: Any, rows: list[dict[str, Any]]) -> None:

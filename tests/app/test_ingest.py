@@ -194,3 +194,26 @@ async def test_pdfs_are_read_by_every_core_and_loaded_in_order(
     assert [o.path.name for o in outcomes if o.failed] == ["01-broken.pdf"]
     assert [o.summary.department for o in outcomes if o.summary] == names
     assert (await stored(database))["Disclosure"] == count
+
+
+async def test_bytes_already_loaded_are_not_parsed_again(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hub.app import ingest
+
+    [first] = await ingest_files(database, [seed.SEED], Overrides())
+    assert first.loaded is not None
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(ingest, "read_document", refuse)
+    [again] = await ingest_files(database, [seed.SEED], Overrides())
+    assert again.loaded is not None
+    assert (again.loaded.status, again.loaded.disclosure_id) == (
+        LoadStatus.UNCHANGED,
+        first.loaded.disclosure_id,
+    )
+    # With overrides the file may be meant for another department: it is read again.
+    with pytest.raises(AssertionError, match="parsed again"):
+        await ingest_files(database, [seed.SEED], Overrides(department_name="别的部门"))
