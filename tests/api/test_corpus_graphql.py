@@ -86,3 +86,38 @@ async def test_the_contract_query_by_department_name(database: Database) -> None
         "stated": {"total": "293.27", "fiscalGrant": "293.27", "institutionIncome": "0.00"},
     }
     assert wanli["threePublic"] == {"total": "47.91", "officeOperation": "443.18"}
+
+
+async def test_rollups_and_listings_include_departments_known_by_name(database: Database) -> None:
+    outcomes = await ingest_files(database, [corpus_file(name) for name in NAMES], Overrides())
+    assert [o.error for o in outcomes] == [None, None]
+    data = await _ask(
+        database,
+        """{
+          rollup(scheme: FUNCTIONAL, year: 2024, code: "212", region: "310107") {
+            total departmentCount
+            children { code total }
+            byDepartment(first: 5) { department { name code } total }
+          }
+          departments(region: "上海市普陀区") { totalCount edges { node { name code } } }
+        }""",
+    )
+    rollup = data["rollup"]
+    assert (rollup["total"], rollup["departmentCount"]) == ("11938.5303", 1)  # 119,385,303 元
+    assert rollup["children"] == [
+        {"code": "21201", "total": "9445.0003"},
+        {"code": "21203", "total": "972.18"},
+        {"code": "21205", "total": "599.33"},
+        {"code": "21299", "total": "922.02"},
+    ]
+    assert rollup["byDepartment"] == [
+        {
+            "department": {"name": "上海市普陀区人民政府万里街道办事处", "code": None},
+            "total": "11938.5303",
+        }
+    ]
+    assert data["departments"]["totalCount"] == 2
+    assert sorted(e["node"]["name"] for e in data["departments"]["edges"]) == [
+        "上海市普陀区人民政府万里街道办事处",
+        "上海市普陀区财政局",
+    ]
