@@ -10,6 +10,7 @@ from hub.domain import BudgetTable, Comparator, Measure, Side, ThreePublicItem
 from hub.money import AmountUnit, InexactAmountError, to_fen
 
 __all__ = [
+    "AMOUNT",
     "clean",
     "comparable",
     "header_measure",
@@ -34,7 +35,8 @@ def comparable(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", clean(text)).split())
 
 
-_AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+"""A printed amount, after :func:`comparable`: 3814.52, 1,234,567, -0.31."""
 
 
 def parse_amount(text: str, unit: AmountUnit) -> tuple[int | None, int]:
@@ -45,7 +47,7 @@ def parse_amount(text: str, unit: AmountUnit) -> tuple[int | None, int]:
     folded = comparable(text)
     if not folded:
         return None, 0
-    if not _AMOUNT.fullmatch(folded):
+    if not AMOUNT.fullmatch(folded):
         raise ValueError(f"expected an amount such as 3814.52 or a blank cell, found {text!r}")
     decimals = len(folded.partition(".")[2])
     try:

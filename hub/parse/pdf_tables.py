@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from hub.catalog import Catalog
 from hub.domain import BudgetTable, LineKind, Measure, Scheme, Side, ThreePublicItem
 from hub.money import AmountUnit
-from hub.parse.cells import comparable, header_measure, parse_amount, summary_item
+from hub.parse.cells import AMOUNT, comparable, header_measure, parse_amount, summary_item
 from hub.parse.errors import ParseError
 from hub.parse.model import Row, Source, Table, ThreePublicRow, ThreePublicTable
 from hub.parse.pdf import Cell, Grid
@@ -44,7 +44,6 @@ _MEASURES: dict[str, Measure] = {
 }
 _TOTALS = {"合计", "总计"}
 _CODE_PARTS = {"类": 0, "款": 1, "项": 2}
-_AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _CODE = re.compile(r"\d{3}(?:\s+\d{1,2}){0,2}|\d{5}|\d{7}")
 ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、])\s*")
 
@@ -85,7 +84,7 @@ def _is_data(row: tuple[Cell, ...], labelled: bool = True) -> bool:
     if labelled and (first in _TOTALS or ORDINAL.match(first)):
         return True
     return any(
-        _AMOUNT.fullmatch(comparable(cell.text)) or _CODE.fullmatch(cell.text.strip())
+        AMOUNT.fullmatch(comparable(cell.text)) or _CODE.fullmatch(cell.text.strip())
         for cell in row
     )
 
@@ -113,6 +112,8 @@ def _covered(cell: Cell, columns: list[_Column]) -> list[_Column]:
 
 
 class TableReader:
+    """Turns a table's fragments into a :class:`Table` (or the “三公” table), one at a time."""
+
     def __init__(self, source: Source, catalog: Catalog) -> None:
         self.source, self.catalog = source, catalog
         self.decimals = 0
@@ -131,8 +132,6 @@ class TableReader:
             raise self.error(page, f"{pending.title}, column {column.header}: {exc}") from None
         self.decimals = max(self.decimals, decimals)
         return fen
-
-    # --- tables ------------------------------------------------------------------------------
 
     def table(self, pending: PendingTable) -> Table | ThreePublicTable:
         if pending.unit is None:
