@@ -9,7 +9,7 @@ Departments print no codes: they are known by name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hub.catalog import Catalog
 from hub.domain import BudgetTable
@@ -60,21 +60,20 @@ def looks_like_pdf_layout(pages: list[Page]) -> bool:
 
 @dataclass
 class ParsedPdf:
+    """What the layout yields, before the identity is settled."""
+
     title: str
     fiscal_year: int | None
     department_name: str | None
     listed_tables: list[BudgetTable]
     tables: dict[BudgetTable, Table]
     three_public: ThreePublicTable | None
-    sections: list[Section]
-    glossary: list[GlossaryTerm]
-    claims: list[Claim]
-    units: tuple[UnitInfo, ...]
-    administrative_only: bool | None
-    unread_tables: list[tuple[int, str]]
-
-
-# --- the document as a whole ----------------------------------------------------------------
+    sections: list[Section] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    units: tuple[UnitInfo, ...] = ()
+    administrative_only: bool | None = None
+    unread_tables: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _heading(line: str) -> bool:
@@ -128,6 +127,15 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
             elif not unread or unread[-1][0] < page.number - 1:
                 unread.append((page.number, "a ruled table with no title"))
 
+    tables, three_public = _tables(reader, finished)
+    parsed = ParsedPdf(title, year, department, listed, tables, three_public, unread_tables=unread)
+    _prose(parsed, parts)
+    return parsed
+
+
+def _tables(
+    reader: TableReader, finished: list[PendingTable]
+) -> tuple[dict[BudgetTable, Table], ThreePublicTable | None]:
     tables: dict[BudgetTable, Table] = {}
     three_public: ThreePublicTable | None = None
     for done in finished:
@@ -140,35 +148,22 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
             three_public = read
         else:
             tables[done.kind] = read
+    return tables, three_public
 
-    sections: list[Section] = []
-    glossary: list[GlossaryTerm] = []
-    claims: list[Claim] = []
-    units: tuple[UnitInfo, ...] = ()
-    kinds: dict[str, int] = {}
+
+def _prose(parsed: ParsedPdf, parts: list[tuple[str, list[tuple[int, str]]]]) -> None:
+    """Sections, glossary, units and stated amounts from the parts of prose, by heading."""
     for heading, numbered in parts:
         body = narrative.paragraphs(numbered)
-        sections += narrative.sections(heading, body)
+        parsed.sections += narrative.sections(heading, body)
         if "名词解释" in heading:
-            glossary += narrative.glossary(body)
+            parsed.glossary += narrative.glossary(body)
         if "机构设置" in heading:
-            units = narrative.units(body)
+            parsed.units = narrative.units(body)
             kinds = narrative.unit_kinds(body)
-        claims += narrative.claims(body)
-    return ParsedPdf(
-        title=title,
-        fiscal_year=year,
-        department_name=department,
-        listed_tables=listed,
-        tables=tables,
-        three_public=three_public,
-        sections=sections,
-        glossary=glossary,
-        claims=claims,
-        units=units,
-        administrative_only=(kinds.get("institution") == 0) if "institution" in kinds else None,
-        unread_tables=unread,
-    )
+            if "institution" in kinds:
+                parsed.administrative_only = kinds["institution"] == 0
+        parsed.claims += narrative.claims(body)
 
 
 def _other_title(text: str) -> bool:
