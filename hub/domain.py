@@ -18,6 +18,7 @@ __all__ = [
     "Severity",
     "Side",
     "SourceFormat",
+    "StatedFigure",
     "ThreePublicItem",
     "level_of",
     "nearest_ancestor",
@@ -203,6 +204,21 @@ class ThreePublicItem(StrEnum):
     """公务用车运行维护费."""
     OFFICE_OPERATION = "OFFICE_OPERATION"
     """机关运行经费: printed beside the “三公” figures; not one of them."""
+
+
+class StatedFigure(StrEnum):
+    """A figure the narrative states, which the tables also print."""
+
+    FUNCTIONAL_ITEM = "FUNCTIONAL_ITEM"
+    """A 项 of the functional tree: “一般公共服务支出（类）…（款）…（项）”25.77万元."""
+    INCOME_TOTAL = "INCOME_TOTAL"
+    """收入预算 15621.11 万元: table 1's 收入总计."""
+    EXPENDITURE_TOTAL = "EXPENDITURE_TOTAL"
+    """支出预算 15621.11 万元: table 1's 支出总计."""
+    THREE_PUBLIC_TOTAL = "THREE_PUBLIC_TOTAL"
+    """“三公”经费预算数为 47.91 万元."""
+    OFFICE_OPERATION = "OFFICE_OPERATION"
+    """机关运行经费预算为 443.18 万元."""
 
 
 class Comparator(StrEnum):

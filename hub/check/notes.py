@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hub.check.findings import Finding, show
-from hub.domain import BudgetTable, LineKind, Measure, Severity
+from hub.domain import BudgetTable, LineKind, Measure, Severity, Side, StatedFigure, ThreePublicItem
 from hub.parse.cells import comparable
 from hub.parse.model import Claim, Document, Row, Table
 
@@ -74,26 +74,49 @@ def _resolve(table: Table, claim: Claim) -> str | None:
     return code
 
 
-def claim_findings(document: Document) -> list[Finding]:
-    """Each “A（类）B（款）C（项）”X万元 of the narrative against the functional tables."""
-    tables = [document.tables[k] for k in _FUNCTIONAL if k in document.tables]
-    found: list[Finding] = []
-    for claim in document.claims:
-        path = "/".join(claim.names)
+def _stated(document: Document, claim: Claim) -> tuple[BudgetTable, str | None, int] | None:
+    """Where the tables print what a claim states: the table, the code, the amount."""
+    figure = claim.figure
+    if figure is StatedFigure.FUNCTIONAL_ITEM:
+        tables = [document.tables[k] for k in _FUNCTIONAL if k in document.tables]
         code = next((c for t in tables if (c := _resolve(t, claim))), None)
         if code is None:
+            return None
+        rows = [t.subjects().get(code) for t in tables]
+        return _FUNCTIONAL[0], code, sum((r.amount(Measure.TOTAL) or 0) for r in rows if r)
+    if figure in (StatedFigure.INCOME_TOTAL, StatedFigure.EXPENDITURE_TOTAL):
+        summary = document.tables.get(BudgetTable.INCOME_EXPENDITURE_SUMMARY)
+        side = Side.INCOME if figure is StatedFigure.INCOME_TOTAL else Side.EXPENDITURE
+        row = summary.item(side, "grand_total") if summary else None
+        amount = row.amount(Measure.TOTAL) if row else None
+        return None if amount is None else (BudgetTable.INCOME_EXPENDITURE_SUMMARY, None, amount)
+    item = (
+        ThreePublicItem.TOTAL
+        if figure is StatedFigure.THREE_PUBLIC_TOTAL
+        else ThreePublicItem.OFFICE_OPERATION
+    )
+    printed = document.three_public.amount(item) if document.three_public else None
+    return None if printed is None else (BudgetTable.THREE_PUBLIC, None, printed)
+
+
+def claim_findings(document: Document) -> list[Finding]:
+    """Each figure the narrative states against the table that prints it."""
+    found: list[Finding] = []
+    for claim in document.claims:
+        what = "/".join(claim.names) or claim.figure.value.lower().replace("_", " ")
+        stated = _show(claim.amount, claim)
+        where = _stated(document, claim)
+        if where is None:
             found.append(
                 Finding(
                     rule="narrative.unresolved",
                     severity=Severity.INFO,
                     line=claim.line,
-                    message=f"the narrative gives {show(claim.amount, claim.unit)} {claim.unit} "
-                    f"for {path}, a 项 no functional table prints",
+                    message=f"the narrative gives {stated} for {what}, which no table prints",
                 )
             )
             continue
-        rows = [t.subjects().get(code) for t in tables]
-        amount = sum((r.amount(Measure.TOTAL) or 0) for r in rows if r)
+        table, code, amount = where
         # Within one unit of the last place: narratives round or cut (87.708 printed as 87.70).
         if abs(claim.amount - amount) < claim.quantum:
             continue
@@ -101,14 +124,18 @@ def claim_findings(document: Document) -> list[Finding]:
             Finding(
                 rule="narrative.amount",
                 severity=Severity.ERROR,
-                table=BudgetTable.GENERAL_FUNCTIONAL,
+                table=table,
                 code=code,
                 column=Measure.TOTAL.value,
                 expected=amount,
                 actual=claim.amount,
                 line=claim.line,
-                message=f"the narrative gives {show(claim.amount, claim.unit)} {claim.unit} for "
-                f"{code} {path}; the tables print {show(amount, claim.unit)} {claim.unit}",
+                message=f"the narrative gives {stated} for {' '.join(filter(None, [code, what]))}; "
+                f"the tables print {_show(amount, claim)}",
             )
         )
     return found
+
+
+def _show(amount: int, claim: Claim) -> str:
+    return f"{show(amount, claim.unit)} {claim.unit}"

@@ -16,6 +16,7 @@ from hub.domain import (
     Scheme,
     Side,
     SourceFormat,
+    StatedFigure,
     ThreePublicItem,
     level_of,
 )
@@ -150,11 +151,13 @@ class Project:
 
 @dataclass(frozen=True)
 class Claim:
-    """A figure the narrative states for a functional 项: “A（类）B（款）C（项）”25.77万元."""
+    """A figure the narrative states: for a functional 项 (“A（类）B（款）C（项）”25.77万元) or
+    one of the document's totals (收入预算15621.11万元)."""
 
     line: int
-    names: tuple[str, str, str]
-    """The 类, 款 and 项 names as printed."""
+    figure: StatedFigure
+    names: tuple[str, ...]
+    """The 类, 款 and 项 names as printed, for a functional 项; empty for a total."""
     amount: int
     unit: AmountUnit
     quantum: int

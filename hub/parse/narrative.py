@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from hub.domain import StatedFigure
 from hub.money import AmountUnit, to_fen
 from hub.parse.cells import comparable
 from hub.parse.model import Claim, GlossaryTerm, Section, UnitInfo
@@ -108,27 +109,48 @@ def unit_kinds(body: list[Paragraph]) -> dict[str, int]:
     return {kind: int(m.group(1)) for kind, rx in _KINDS.items() if (m := rx.search(text))}
 
 
-_CLAIM = re.compile(
-    r"“([^”（]+?)\s*（类）\s*([^”（]+?)\s*（款）\s*([^”（]+?)\s*（项）\s*”\s*"
-    r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*万元"
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*万元"
+_ITEM = re.compile(
+    r"“([^”（]+?)\s*（类）\s*([^”（]+?)\s*（款）\s*([^”（]+?)\s*（项）\s*”\s*" + _NUMBER
 )
+_TOTALS = {
+    StatedFigure.INCOME_TOTAL: re.compile(r"收入预算(?:总额)?为?\s*" + _NUMBER),
+    # not 财政拨款支出预算 nor 一般公共预算拨款支出预算: those are parts of the total
+    StatedFigure.EXPENDITURE_TOTAL: re.compile(r"(?<!拨款)支出预算(?:总额)?为?\s*" + _NUMBER),
+    StatedFigure.THREE_PUBLIC_TOTAL: re.compile(r"“三公”经费预算数?为\s*" + _NUMBER),
+    StatedFigure.OFFICE_OPERATION: re.compile(r"机关运行经费预算为\s*" + _NUMBER),
+}
+
+
+def _wan(whole: str, decimals: str | None) -> tuple[int, int]:
+    """Fen and the quantum of a 万元 figure as printed (25.77 → 257,700 元 to 100 元)."""
+    digits = whole.replace(",", "")
+    amount = to_fen(Decimal(f"{digits}.{decimals}" if decimals else digits), AmountUnit.WAN_YUAN)
+    return amount, AmountUnit.WAN_YUAN.fen // 10 ** len(decimals or "")
 
 
 def claims(body: list[Paragraph]) -> list[Claim]:
-    """The amounts the text gives for functional 项: “A（类）B（款）C（项）”25.77万元.
+    """The amounts the text gives for functional 项 (“A（类）B（款）C（项）”25.77万元) and for the
+    totals (收入预算, 支出预算, “三公”经费, 机关运行经费): the first of each total in the text.
 
     A figure stated twice (the same part printed twice) is one claim.
     """
-    found: dict[tuple[tuple[str, str, str], int], Claim] = {}
+    found: dict[tuple[StatedFigure, tuple[str, ...]], Claim] = {}
     for paragraph in body:
-        for match in _CLAIM.finditer(paragraph.text):
-            whole, decimals = match.group(4).replace(",", ""), match.group(5) or ""
-            amount = to_fen(
-                Decimal(f"{whole}.{decimals}" if decimals else whole), AmountUnit.WAN_YUAN
-            )
-            names = (match.group(1), match.group(2), match.group(3))
-            names = (comparable(names[0]), comparable(names[1]), comparable(names[2]))
-            quantum = AmountUnit.WAN_YUAN.fen // 10 ** len(decimals)
-            claim = Claim(paragraph.line, names, amount, AmountUnit.WAN_YUAN, quantum)
-            found.setdefault((names, amount), claim)
+        for match in _ITEM.finditer(paragraph.text):
+            names = tuple(comparable(match.group(n)) for n in (1, 2, 3))
+            amount, quantum = _wan(match.group(4), match.group(5))
+            key = (StatedFigure.FUNCTIONAL_ITEM, (*names, str(amount)))
+            found.setdefault(
+                key,
+                Claim(paragraph.line, StatedFigure.FUNCTIONAL_ITEM, names, amount,
+                      AmountUnit.WAN_YUAN, quantum),
+            )  # fmt: skip
+        for figure, pattern in _TOTALS.items():
+            total = pattern.search(paragraph.text)
+            if total is not None and (figure, ()) not in found:
+                amount, quantum = _wan(total.group(1), total.group(2))
+                found[figure, ()] = Claim(
+                    paragraph.line, figure, (), amount, AmountUnit.WAN_YUAN, quantum
+                )
     return list(found.values())

@@ -153,8 +153,10 @@ def _tables(
 
 def _prose(parsed: ParsedPdf, parts: list[tuple[str, list[tuple[int, str]]]]) -> None:
     """Sections, glossary, units and stated amounts from the parts of prose, by heading."""
+    prose: list[narrative.Paragraph] = []
     for heading, numbered in parts:
         body = narrative.paragraphs(numbered)
+        prose += body
         parsed.sections += narrative.sections(heading, body)
         if "名词解释" in heading:
             parsed.glossary += narrative.glossary(body)
@@ -163,7 +165,7 @@ def _prose(parsed: ParsedPdf, parts: list[tuple[str, list[tuple[int, str]]]]) ->
             kinds = narrative.unit_kinds(body)
             if "institution" in kinds:
                 parsed.administrative_only = kinds["institution"] == 0
-        parsed.claims += narrative.claims(body)
+    parsed.claims = narrative.claims(prose)
 
 
 def _other_title(text: str) -> bool:

@@ -10,8 +10,9 @@ import pytest
 
 from hub.catalog import Catalog
 from hub.check import check_document
-from hub.domain import BudgetTable, Measure, Severity, Side, ThreePublicItem
-from hub.parse.model import Document
+from hub.domain import BudgetTable, Measure, Severity, Side, StatedFigure, ThreePublicItem
+from hub.money import AmountUnit
+from hub.parse.model import Claim, Document
 from hub.parse.reader import read_document
 from tests.parse.sample_pdf import write_sample
 
@@ -154,3 +155,13 @@ def test_a_declared_empty_table_with_only_zeros_is_no_finding(sample: Document) 
 
     assert rules(sample, "table.declared_empty") != set()
     assert rules(changed(sample, change), "table.declared_empty") == set()
+
+
+def test_a_total_the_narrative_misstates(sample: Document) -> None:
+    def change(document: Document) -> None:
+        document.claims.append(
+            Claim(5, StatedFigure.INCOME_TOTAL, (), 151_000_000, AmountUnit.WAN_YUAN, 10_000)
+        )
+
+    # 151.00 万元 stated; table 1's 收入总计 prints 1,500,000 元
+    assert found(sample, change) == {("narrative.amount", Severity.ERROR, None, 1_000_000)}

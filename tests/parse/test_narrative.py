@@ -1,5 +1,6 @@
 """Prose as the nine-table layout prints it: paragraphs, units, claims (from the real PDFs)."""
 
+from hub.domain import StatedFigure
 from hub.money import AmountUnit
 from hub.parse import narrative
 from hub.parse.narrative import Paragraph
@@ -37,10 +38,18 @@ def test_wrapped_lines_join_and_a_number_is_no_ordinal() -> None:
 
 def test_claims_read_the_three_names_and_the_amount_exactly() -> None:
     claims = narrative.claims(narrative.paragraphs(LINES))
-    assert [(c.line, c.names, c.amount, c.quantum) for c in claims] == [
-        (6, ("一般公共服务支出", "统计信息事务", "专项普查活动"), 257_700_00, 10_000),
+    assert [(c.line, c.figure, c.names, c.amount, c.quantum) for c in claims] == [
+        (6, StatedFigure.INCOME_TOTAL, (), 15_621_110_000, 10_000),  # 15621.11 万元
+        (
+            6,
+            StatedFigure.FUNCTIONAL_ITEM,
+            ("一般公共服务支出", "统计信息事务", "专项普查活动"),
+            257_700_00,
+            10_000,
+        ),
         (
             7,
+            StatedFigure.FUNCTIONAL_ITEM,
             ("社会保障和就业支出", "行政事业单位养老支出", "机关事业单位基本养老保险缴费支出"),
             17_483_300_00,
             10_000,
@@ -48,7 +57,26 @@ def test_claims_read_the_three_names_and_the_amount_exactly() -> None:
     ]
     assert {c.unit for c in claims} == {AmountUnit.WAN_YUAN}
     twice = narrative.paragraphs(LINES + LINES)  # a part printed twice states each figure once
-    assert len(narrative.claims(twice)) == 2
+    assert len(narrative.claims(twice)) == 3
+
+
+def test_totals_and_not_their_parts() -> None:
+    body = [
+        Paragraph(
+            6,
+            "支出预算3,121.42万元，其中：财政拨款支出预算3,100.00万元。财政拨款支出预算中，一般公共预算拨款支出预算3,000.00万元；",
+        ),
+        Paragraph(32, "2024年“三公”经费预算数为47.91万元，比2023年预算增加25万元。"),
+        Paragraph(
+            32,
+            "2024年上海市普陀区人民政府万里街道办事处（部门）下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为443.18万元。",
+        ),
+    ]
+    assert [(c.figure, c.amount, c.line) for c in narrative.claims(body)] == [
+        (StatedFigure.EXPENDITURE_TOTAL, 3_121_420_000, 6),
+        (StatedFigure.THREE_PUBLIC_TOTAL, 47_910_000, 32),
+        (StatedFigure.OFFICE_OPERATION, 443_180_000, 32),
+    ]
 
 
 def test_units_and_their_kinds() -> None:
