@@ -334,6 +334,8 @@ def check(
         report = [
             {
                 "file": str(o.path),
+                # A finding's "line" is a line of a text file, a page of a PDF.
+                "format": o.document.source.format.value if o.document else None,
                 "error": o.error,
                 "department": o.summary.department if o.summary else None,
                 "year": o.summary.year if o.summary else None,

@@ -182,10 +182,11 @@ def test_check_json(tmp_path: Path) -> None:
 
     result = hub("check", "--json", str(FIXTURES / "disclosures"), cwd=tmp_path)
     [report] = json.loads(result.stdout)
-    assert (report["department"], report["year"], report["error"]) == (
+    assert (report["department"], report["year"], report["error"], report["format"]) == (
         "咸宁市经济和信息化局",
         2023,
         None,
+        "TEXT",
     )
     read = [
         (f["rule"], f["severity"], f["table"], f["code"], f["column"], f["expected"], f["actual"])
@@ -194,3 +195,24 @@ def test_check_json(tmp_path: Path) -> None:
     assert read == seed.FINDINGS
     assert report["findings"][2]["difference"] == "-0.01"
     assert report["findings"][2]["line"] == 234
+
+
+def test_check_and_ingest_a_pdf(
+    tmp_path: Path, backend: str, new_database_url: Callable[[str], str]
+) -> None:
+    from tests.parse.sample_pdf import write_sample
+
+    pdf = write_sample(tmp_path)
+    checked = hub("check", str(pdf), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(
+        "sample.pdf: 上海市普陀区测试局 2024: 5 tables, 25 lines, "
+        "findings: 1 error, 2 warning, 2 info\n"
+    )
+    assert "  ERROR    narrative.amount         GENERAL_FUNCTIONAL 2101101 total page 5\n" in (
+        checked.stdout
+    )
+    env = {"HUB_DATABASE_URL": new_database_url(backend)}
+    loaded = hub("ingest", str(tmp_path), cwd=tmp_path, env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.endswith("1 file: 1 loaded (0 as new versions), 0 unchanged, 0 failed\n")
