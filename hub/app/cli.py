@@ -21,7 +21,7 @@ from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
 from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
 from hub.config import Settings
-from hub.domain import Severity
+from hub.domain import Severity, SourceFormat
 from hub.money import wan
 from hub.parse import Overrides
 from hub.resources import resource_dir
@@ -350,7 +350,7 @@ def check(
                 typer.secho(f"failed     {outcome.error}", fg=typer.colors.RED, err=True)
                 continue
             typer.echo(f"{outcome.path.name}: {_summary(outcome)}")
-            pdf = outcome.document is not None and outcome.document.source.format.value == "PDF"
+            pdf = outcome.document and outcome.document.source.format is SourceFormat.PDF
             place = "page" if pdf else "line"  # where a finding is: a PDF has pages
             for f in outcome.findings:
                 where = " ".join(

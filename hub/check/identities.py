@@ -9,7 +9,7 @@ from itertools import pairwise
 from hub.check.findings import Finding, judge, show
 from hub.domain import BudgetTable, LineKind, Measure, Severity, Side, ThreePublicItem
 from hub.money import AmountUnit
-from hub.parse.model import Document, Table
+from hub.parse.model import Document, Row, Table
 
 __all__ = ["identity_findings"]
 
@@ -74,10 +74,7 @@ def _codes(table: Table, codes: list[str], measure: Measure = Measure.TOTAL) -> 
     )
 
 
-def _item(table: Table, side: Side, key: str, measure: Measure = Measure.TOTAL) -> _Figure | None:
-    row = table.item(side, key)
-    if row is None:
-        return None
+def _row(table: Table, row: Row, measure: Measure, code: str | None = None) -> _Figure:
     return _Figure(
         f"{table.title} {row.printed_name.rstrip('：:')}",
         row.amount(measure),
@@ -86,7 +83,13 @@ def _item(table: Table, side: Side, key: str, measure: Measure = Measure.TOTAL) 
         table.unit,
         table.quantum,
         row.line,
+        code,
     )
+
+
+def _item(table: Table, side: Side, key: str, measure: Measure = Measure.TOTAL) -> _Figure | None:
+    row = table.item(side, key)
+    return None if row is None else _row(table, row, measure)
 
 
 def _equal(rule: str, expected: _Figure | None, actual: _Figure | None) -> Iterator[Finding]:
@@ -255,16 +258,7 @@ def _summaries_by_function(tables: dict[BudgetTable, Table]) -> list[Finding]:
         for row in summary.rows:  # the 类 rows a summary table names (一、一般公共服务支出)
             if row.side is not side or not row.code or row.code not in subjects:
                 continue
-            stated = _Figure(
-                f"{summary.title} {row.printed_name}",
-                row.amount(measure),
-                1,
-                summary.kind,
-                summary.unit,
-                summary.quantum,
-                row.line,
-                row.code,
-            )
+            stated = _row(summary, row, measure, row.code)
             found += _equal(f"{rule}.class", _codes(detail, [row.code], detail_measure), stated)
     return found
 

@@ -135,12 +135,12 @@ def claims(body: list[Paragraph]) -> list[Claim]:
 
     A figure stated twice (the same part printed twice) is one claim.
     """
-    found: dict[tuple[StatedFigure, tuple[str, ...]], Claim] = {}
+    found: dict[tuple[StatedFigure, tuple[str, ...], int | None], Claim] = {}
     for paragraph in body:
         for match in _ITEM.finditer(paragraph.text):
             names = tuple(comparable(match.group(n)) for n in (1, 2, 3))
             amount, quantum = _wan(match.group(4), match.group(5))
-            key = (StatedFigure.FUNCTIONAL_ITEM, (*names, str(amount)))
+            key = (StatedFigure.FUNCTIONAL_ITEM, names, amount)
             found.setdefault(
                 key,
                 Claim(paragraph.line, StatedFigure.FUNCTIONAL_ITEM, names, amount,
@@ -148,9 +148,9 @@ def claims(body: list[Paragraph]) -> list[Claim]:
             )  # fmt: skip
         for figure, pattern in _TOTALS.items():
             total = pattern.search(paragraph.text)
-            if total is not None and (figure, ()) not in found:
+            if total is not None and (figure, (), None) not in found:
                 amount, quantum = _wan(total.group(1), total.group(2))
-                found[figure, ()] = Claim(
+                found[figure, (), None] = Claim(
                     paragraph.line, figure, (), amount, AmountUnit.WAN_YUAN, quantum
                 )
     return list(found.values())

@@ -35,7 +35,7 @@ class TreeNode:
 
     @cached_property
     def stated(self) -> Amounts:
-        return {m: self.line.amount(m) for m in Measure}
+        return self.line.amounts()
 
     def leaves(self) -> list[TreeNode]:
         if not self.children:

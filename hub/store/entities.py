@@ -223,6 +223,10 @@ class BudgetLine(SQLModel, table=True):
         value: int | None = getattr(self, measure.value)
         return value
 
+    def amounts(self) -> dict[Measure, int | None]:
+        """Every column, by measure."""
+        return {m: self.amount(m) for m in Measure}
+
 
 MONEY_COLUMNS: tuple[str, ...] = tuple(m.value for m in Measure)
 """The BudgetLine columns that hold amounts, one per :class:`Measure`."""

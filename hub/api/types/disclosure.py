@@ -126,8 +126,7 @@ class SummaryLine(Node):
         "expenditure into 一般公共预算, 政府性基金预算 and 国有资本经营预算)."
     )
     def amounts(self) -> Amounts:
-        line = self.line
-        return Amounts.of({m: line.amount(m) for m in domain.Measure}, self.id(), "amounts")
+        return Amounts.of(self.line.amounts(), self.id(), "amounts")
 
 
 @strawberry.type(description="“三公”经费 The “three public” expenses of table 7, in 万元.")
@@ -483,7 +482,7 @@ class Disclosure(Node):
         for kind in (domain.LineKind.TOTAL, domain.LineKind.DEPARTMENT):
             row = next((line for line in lines if line.kind is kind), None)
             if row is not None:
-                return Amounts.of({m: row.amount(m) for m in domain.Measure}, self.id(), field)
+                return Amounts.of(row.amounts(), self.id(), field)
         return None
 
     @strawberry.field(
