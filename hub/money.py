@@ -1,7 +1,8 @@
 """Exact money: amounts are integers of fen (分) in the store and Decimal everywhere else.
 
-Documents print 万元 with two decimals (0.01 万元 = 100 元) or 元 with up to two decimals
-(0.01 元 = 1 分). Fen is the one integer unit both fit into exactly.
+Documents print 万元 with two to six decimals (0.01 万元 = 100 元; 0.000001 万元 = 1 分), 千元, or
+元 with up to two decimals (0.01 元 = 1 分). Fen is the one integer unit all fit into exactly; a
+figure finer than a fen is refused, never rounded.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ class AmountUnit(StrEnum):
     """The unit a table prints its amounts in (单位)."""
 
     YUAN = "元"
+    THOUSAND_YUAN = "千元"
     WAN_YUAN = "万元"
 
     @property
     def fen(self) -> int:
         """How many fen one of this unit is."""
-        return 100 if self is AmountUnit.YUAN else 1_000_000
+        return _FEN[self]
+
+
+_FEN = {AmountUnit.YUAN: 100, AmountUnit.THOUSAND_YUAN: 100_000, AmountUnit.WAN_YUAN: 1_000_000}
 
 
 class InexactAmountError(ValueError):

@@ -19,6 +19,7 @@ __all__ = [
     "summary_item",
     "table_of_title",
     "three_public_item",
+    "cut_unit",
     "unit_of",
 ]
 
@@ -56,15 +57,22 @@ def parse_amount(text: str, unit: AmountUnit) -> tuple[int | None, int]:
         raise ValueError(f"found {text!r}: {exc}") from None
 
 
-_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+_UNIT = re.compile(r"单位[:：]?(万元|千元|元)")
+_UNIT_CUT = re.compile(r"单位[:：](万|千)$")
 
 
 def unit_of(line: str) -> AmountUnit | None:
-    """The unit a ``单位：万元`` line declares."""
+    """The unit a ``单位：万元`` (金额单位：元, 单位:千元, （单位：万元）) line declares."""
     if "单位" not in line:
         return None
     match = _UNIT.search(comparable(line))
     return AmountUnit(match.group(1)) if match else None
+
+
+def cut_unit(line: str) -> str | None:
+    """The start of a unit split over two lines (``单位：万`` above ``元``): 万 or 千."""
+    match = _UNIT_CUT.search(comparable(line))
+    return match.group(1) if match else None
 
 
 # Checked in order: the more specific title first.

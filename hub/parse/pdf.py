@@ -73,7 +73,7 @@ _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 def _grids(page: PlumberPage) -> list[Grid]:
     grids: list[Grid] = []
-    if not page.rects and not page.lines:  # prose: nothing ruled, nothing to look for
+    if not page.edges:  # prose: nothing ruled (lines, rectangles or curves), nothing to look for
         return grids
     for table in page.find_tables(_TABLE_SETTINGS):
         texts = table.extract()

@@ -26,31 +26,17 @@ from hub.parse.model import (
 )
 from hub.parse.pdf import Page, TextLine
 from hub.parse.pdf_tables import ORDINAL, PendingTable, TableReader, add_fragment
+from hub.parse.vocabulary import other_table, table_of
 
 __all__ = ["ParsedPdf", "looks_like_pdf_layout", "parse_pdf_layout"]
 
-# Checked in order: the more specific title first.
-_TITLES: list[tuple[str, BudgetTable]] = [
-    ("三公", BudgetTable.THREE_PUBLIC),
-    ("财务收支预算总表", BudgetTable.INCOME_EXPENDITURE_SUMMARY),
-    ("财政拨款收支预算总表", BudgetTable.FISCAL_SUMMARY),
-    ("收入预算总表", BudgetTable.INCOME_SUMMARY),
-    ("支出预算总表", BudgetTable.EXPENDITURE_SUMMARY),
-    ("一般公共预算基本支出部门预算经济分类预算表", BudgetTable.GENERAL_BASIC_ECONOMIC),
-    ("一般公共预算支出功能分类预算表", BudgetTable.GENERAL_FUNCTIONAL),
-    ("政府性基金预算支出功能分类预算表", BudgetTable.FUND_FUNCTIONAL),
-    ("国有资本经营预算支出功能分类预算表", BudgetTable.STATE_CAPITAL_FUNCTIONAL),
-]
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _CONTENTS = re.compile(r"…|\.{4,}|目\s*录")
 _DEPARTMENT = re.compile(r"(?:预算主管部门|编制部门)[:：]\s*(\S+)")
 
 
 def _title_table(text: str) -> BudgetTable | None:
-    folded = comparable(text)
-    if len(folded) > 60 or "表" not in folded or folded.startswith("注"):
-        return None
-    return next((table for key, table in _TITLES if key in folded), None)
+    return table_of(comparable(text))
 
 
 def looks_like_pdf_layout(pages: list[Page]) -> bool:
@@ -170,14 +156,7 @@ def _prose(parsed: ParsedPdf, parts: list[tuple[str, list[tuple[int, str]]]]) ->
 
 def _other_title(text: str) -> bool:
     """A table title this layout does not read (项目绩效目标表, …): its grids are left alone."""
-    folded = comparable(text)
-    return (
-        folded.endswith("表")
-        and len(folded) <= 40
-        and _title_table(text) is None
-        and not folded.startswith("注")
-        and "单位" not in folded
-    )
+    return other_table(comparable(text))
 
 
 def _caption(
