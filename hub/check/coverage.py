@@ -19,11 +19,11 @@ def missing_table_findings(document: Document) -> list[Finding]:
     unread = [
         Finding(
             rule="table.unread",
-            severity=Severity.INFO,
-            line=page,
-            message=f"{title}: a table this layout does not read; its figures are not stored",
+            severity=Severity.ERROR if table.failed else Severity.INFO,
+            line=table.page,
+            message=f"{table.title}: {table.reason}; its figures are not stored",
         )
-        for page, title in document.unread_tables
+        for table in document.unread_tables
     ]
     return unread + [
         Finding(

@@ -13,13 +13,13 @@ __all__ = [
     "AMOUNT",
     "clean",
     "comparable",
+    "cut_unit",
     "header_measure",
     "indicator_value",
     "parse_amount",
     "summary_item",
     "table_of_title",
     "three_public_item",
-    "cut_unit",
     "unit_of",
 ]
 

@@ -37,6 +37,7 @@ __all__ = [
     "ThreePublicRow",
     "ThreePublicTable",
     "UnitInfo",
+    "UnreadTable",
 ]
 
 
@@ -178,6 +179,17 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class UnreadTable:
+    """A table printed but not read, with why: one the hub has no model for (项目绩效目标表), or
+    one it models whose figures could not be placed with certainty (``failed``)."""
+
+    page: int
+    title: str
+    reason: str
+    failed: bool = False
+
+
+@dataclass(frozen=True)
 class UnitInfo:
     code: str | None
     name: str
@@ -223,5 +235,5 @@ class Document:
     claims: list[Claim] = field(default_factory=list)
     administrative_only: bool | None = None
     """Whether every unit is 行政 or 参公 (None where the document does not say)."""
-    unread_tables: list[tuple[int, str]] = field(default_factory=list)
-    """Tables printed but not read, by page and title (a layout's tables it has no model for)."""
+    unread_tables: list[UnreadTable] = field(default_factory=list)
+    """Tables printed but not read: none of their figures is stored."""

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 from hub.catalog import Catalog
 from hub.domain import BudgetTable
+from hub.money import AmountUnit
 from hub.parse import narrative
-from hub.parse.cells import comparable, unit_of
+from hub.parse.cells import comparable, cut_unit, unit_of
+from hub.parse.errors import ParseError
 from hub.parse.model import (
     Claim,
     GlossaryTerm,
@@ -23,16 +25,17 @@ from hub.parse.model import (
     Table,
     ThreePublicTable,
     UnitInfo,
+    UnreadTable,
 )
-from hub.parse.pdf import Page, TextLine
+from hub.parse.pdf import Grid, Page, TextLine
 from hub.parse.pdf_tables import ORDINAL, PendingTable, TableReader, add_fragment
-from hub.parse.vocabulary import other_table, table_of
+from hub.parse.vocabulary import is_final_account, other_table, table_of
 
 __all__ = ["ParsedPdf", "looks_like_pdf_layout", "parse_pdf_layout"]
 
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _CONTENTS = re.compile(r"…|\.{4,}|目\s*录")
-_DEPARTMENT = re.compile(r"(?:预算主管部门|编制部门)[:：]\s*(\S+)")
+_DEPARTMENT = re.compile(r"(?:预算主管部门|编制部门|编制单位|部门名称|单位名称|部门)[:：]\s*(\S+)")
 
 
 def _title_table(text: str) -> BudgetTable | None:
@@ -59,7 +62,7 @@ class ParsedPdf:
     claims: list[Claim] = field(default_factory=list)
     units: tuple[UnitInfo, ...] = ()
     administrative_only: bool | None = None
-    unread_tables: list[tuple[int, str]] = field(default_factory=list)
+    unread_tables: list[UnreadTable] = field(default_factory=list)
 
 
 def _heading(line: str) -> bool:
@@ -72,16 +75,19 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
     title = cover[0] if cover else source.name
     year_match = _YEAR.search(title)
     year = int(year_match.group(1)) if year_match else None
+    if year is None:
+        year = next((int(m.group(1)) for t in cover[:4] if (m := _YEAR.search(t))), None)
     department = next((m.group(1) for t in cover if (m := _DEPARTMENT.search(t))), None)
-    reader = TableReader(source, catalog)
+    department = department or _cover_department(cover)
+    reader = TableReader(source, catalog, year)
 
     listed: list[BudgetTable] = []
     finished: list[PendingTable] = []
     pending: PendingTable | None = None
     parts: list[tuple[str, list[tuple[int, str]]]] = []
-    unread: list[tuple[int, str]] = []
+    unread: list[UnreadTable] = []
 
-    for page in pages[1:]:
+    for page in pages if pages and pages[0].grids else pages[1:]:
         lines = [line.text for line in page.lines]
         # The contents (目录), printed as lines or inside a ruled frame.
         texts = lines + [cell.text for grid in page.grids for row in grid.rows for cell in row]
@@ -102,39 +108,108 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
             if isinstance(block, TextLine):
                 if department is None and (m := _DEPARTMENT.search(block.text)):
                     department = m.group(1)
-                if _other_title(block.text):  # a table this layout does not read
-                    pending = None
-                    unread.append((page.number, block.text.strip()))
-                    continue
-                pending = _caption(block, page.number, pending, finished)
+                pending = _line(block.text, page.number, pending, finished, unread)
                 continue
+            captions, grid = _peel(block)
+            for caption in captions:
+                pending = _line(caption, page.number, pending, finished, unread)
             if pending is not None:
-                add_fragment(reader, pending, page.number, block)
-            elif not unread or unread[-1][0] < page.number - 1:
-                unread.append((page.number, "a ruled table with no title"))
+                if pending.failure is None:
+                    try:
+                        add_fragment(reader, pending, page.number, grid)
+                    except ParseError as exc:
+                        pending.failure = exc.message
+            elif not unread or unread[-1].page < page.number - 1:
+                unread.append(UnreadTable(page.number, "a ruled table with no title", _NO_MODEL))
 
-    tables, three_public = _tables(reader, finished)
+    finals = [u.title for u in unread if is_final_account(comparable(u.title))]
+    if (finals or _final(pages)) and not any(
+        t.kind is BudgetTable.GENERAL_FUNCTIONAL for t in finished
+    ):
+        raise ParseError(
+            source.name,
+            None,
+            "a final account (决算), not a budget (预算): final accounts are not read yet"
+            + (f" (tables such as {finals[0]})" if finals else ""),
+        )
+    _units(finished)
+    tables, three_public = _tables(reader, finished, unread)
     parsed = ParsedPdf(title, year, department, listed, tables, three_public, unread_tables=unread)
     _prose(parsed, parts)
     return parsed
 
 
 def _tables(
-    reader: TableReader, finished: list[PendingTable]
+    reader: TableReader, finished: list[PendingTable], unread: list[UnreadTable]
 ) -> tuple[dict[BudgetTable, Table], ThreePublicTable | None]:
+    """Each table read, or reported unread with its reason; the functional table (table 5)
+    is the one a document cannot do without."""
     tables: dict[BudgetTable, Table] = {}
     three_public: ThreePublicTable | None = None
     for done in finished:
-        if not done.columns:  # a title with no ruled table under it: no table
+        if not done.columns and done.failure is None:  # a title with no table under it
             continue
         if done.kind in tables or (done.kind is BudgetTable.THREE_PUBLIC and three_public):
             raise reader.error(done.page, f"{done.title}: the table is printed twice")
-        read = reader.table(done)
+        try:
+            if done.failure is not None:
+                raise reader.error(done.page, done.failure)
+            read = reader.table(done)
+        except ParseError as exc:
+            if done.kind is BudgetTable.GENERAL_FUNCTIONAL:
+                raise
+            unread.append(UnreadTable(done.page, done.title, exc.message, failed=True))
+            continue
         if isinstance(read, ThreePublicTable):
             three_public = read
         else:
             tables[done.kind] = read
     return tables, three_public
+
+
+_NO_MODEL = "a table the hub has no model for"
+_PEEL_WIDTH = 0.9
+
+
+def _peel(grid: Grid) -> tuple[list[str], Grid]:
+    """Rows above a grid's header that span it whole (a title, 单位：万元, 部门：…) are captions,
+    not headers: they are read as lines."""
+    width = grid.columns[-1][1] - grid.columns[0][0] if grid.columns else 0
+    captions: list[str] = []
+    rows = list(grid.rows)
+    while rows and len(rows[0]) == 1 and rows[0][0].x1 - rows[0][0].x0 >= _PEEL_WIDTH * width:
+        captions.append(rows.pop(0)[0].text)
+    if not captions:
+        return captions, grid
+    return captions, Grid(grid.top, grid.bottom, grid.columns, tuple(rows))
+
+
+def _line(
+    text: str,
+    page: int,
+    pending: PendingTable | None,
+    finished: list[PendingTable],
+    unread: list[UnreadTable],
+) -> PendingTable | None:
+    if _other_title(text):  # a table the hub does not model: its grids are left alone
+        unread.append(UnreadTable(page, text.strip(), _NO_MODEL))
+        return None
+    return _caption(TextLine(0, text), page, pending, finished)
+
+
+def _final(pages: list[Page]) -> bool:
+    """Whether the cover says final account (决算)."""
+    return bool(pages) and any("决算" in line.text for line in pages[0].lines[:4])
+
+
+_COVER_NOISE = re.compile(r"20\d\d\s*年度?|\s+")
+_COVER_END = re.compile(r"(?:部门|单位)?(?:综合)?预算.*$")
+
+
+def _cover_department(cover: list[str]) -> str | None:
+    """The department a cover names (西安市审计局（汇总） 2026年部门预算公开说明)."""
+    text = _COVER_END.sub("", _COVER_NOISE.sub("", "".join(cover[:3])))
+    return text if 2 <= len(text) <= 40 else None
 
 
 def _prose(parsed: ParsedPdf, parts: list[tuple[str, list[tuple[int, str]]]]) -> None:
@@ -170,8 +245,25 @@ def _caption(
         return started
     if pending is not None:
         unit = unit_of(line.text)
+        if unit is None and pending.unit_start and comparable(line.text) == "元":
+            unit = AmountUnit(pending.unit_start + "元")  # 单位：万 / 元, split over two lines
         if unit is not None:
             pending.unit = unit
+        elif start := cut_unit(line.text):
+            pending.unit_start = start
         elif "空表" in line.text:
             pending.declared_empty = True
     return pending
+
+
+def _units(finished: list[PendingTable]) -> None:
+    """A table without a unit line of its own: the unit in its header (预算数（单位：万元）), else
+    the document's, where every table that states one states the same."""
+    stated = {t.unit for t in finished if t.unit is not None}
+    for table in finished:
+        if table.unit is None:
+            in_header = {u for c in table.columns for p in c.path if (u := unit_of(p))}
+            if len(in_header) == 1:
+                table.unit = in_header.pop()
+            elif len(stated) == 1:
+                table.unit = next(iter(stated))

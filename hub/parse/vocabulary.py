@@ -1,8 +1,9 @@
 """What the standard tables and their columns are called, province by province: data, not code.
 
-Every layout prints the same tables under its own titles (部门收支总表, 收支预算总表, 收支总体情况表,
-预算01表 收支总表, 公开表一 …) and heads the same columns with its own words (合计 / 总计 / 金额 /
-预算数; 人员经费 / 人员支出 / 工资福利支出 …). A new province should mostly mean a new word here.
+Every layout prints the same tables under its own titles (部门收支总表, 收支预算总表,
+收支总体情况表, 预算01表 收支总表, 公开表一 …) and heads the same columns with its own words
+(合计 / 总计 / 金额 / 预算数; 人员经费 / 人员支出 / 工资福利支出 …). A new province should
+mostly mean a new word here.
 Titles are matched by meaning: the words a title must hold, and the words that make it another
 table, on its text folded by :func:`hub.parse.cells.comparable`.
 """
@@ -20,6 +21,7 @@ __all__ = [
     "TITLE_RULES",
     "TitleRule",
     "column_measure",
+    "ignored_column",
     "is_comparison",
     "is_final_account",
     "looks_like_title",
@@ -44,8 +46,19 @@ class TitleRule:
 
 
 # Tables a disclosure prints that the hub does not model as one of its BudgetTables.
-_OTHER = ("绩效", "政府采购", "购买服务", "项目支出情况", "项目支出预算表", "项目支出及其他",
-          "机关运行经费支出", "会议费", "培训费", "资产", "基本支出预算表（", "部门预算基本支出")  # fmt: skip
+_OTHER = (
+    "绩效",
+    "政府采购",
+    "购买服务",
+    "项目支出情况",
+    "项目支出预算表",
+    "项目支出及其他",
+    "机关运行经费支出",
+    "会议费",
+    "培训费",
+    "资产",
+    "部门预算基本支出",
+)
 _BY_FUNCTION = ("功能",)
 _BY_ECONOMIC = ("经济",)
 
@@ -82,7 +95,7 @@ TITLE_RULES: tuple[TitleRule, ...] = (
     TitleRule(
         BudgetTable.EXPENDITURE_SUMMARY,
         (("支出",), ("支出总表", "支出预算总表", "支出总体情况表", "支出预算表")),
-        ("财政拨款", "一般公共预算", "政府性基金", "国有资本", *_BY_ECONOMIC),
+        ("财政拨款", "一般公共预算", "政府性基金", "国有资本", "基本支出", *_BY_ECONOMIC),
     ),
 )
 
@@ -162,7 +175,8 @@ COLUMN_TERMS: tuple[tuple[str, Measure], ...] = (
     ("一般公共预算", Measure.GENERAL_BUDGET),
 )
 _GROUPS = {Measure.BASIC, Measure.PROJECT, Measure.PERSONNEL, Measure.OPERATING}
-_TOTAL_TERMS = ("合计", "总计", "小计", "金额", "预算数", "本年预算", "预算")
+_TOTAL_TERMS = ("合计", "总计", "小计", "金额", "预算数", "预算")
+_YEAR_PREFIX = re.compile(r"^(?:20\d\d年度?|本年度?|当年)")
 
 COMPARISON = re.compile(r"上年|执行数|增减|比上年|变动|同比|%|较上年")
 """A header of a column that compares years (上年预算 / 2025年执行数 / 增减额 / 增减%)."""
@@ -178,6 +192,14 @@ def is_comparison(path: tuple[str, ...], year: int | None) -> bool:
     return bool(year and years and year not in years)
 
 
+_IGNORED = ("政府采购", "中小企业", "绩效目标")
+
+
+def ignored_column(path: tuple[str, ...]) -> bool:
+    """A column printed beside the figures the hub reads, not one of them (政府采购 …)."""
+    return any(word in cell for cell in path for word in _IGNORED)
+
+
 def column_measure(path: tuple[str, ...]) -> Measure | None:
     """The measure of an amount column from its header path (top down), or None if no word of
     the vocabulary names it. A subtotal (小计/合计) under a group is the group's measure."""
@@ -186,7 +208,7 @@ def column_measure(path: tuple[str, ...]) -> Measure | None:
         for term, measure in COLUMN_TERMS:
             if term in cell:
                 return measure
-        if any(cell.startswith(term) or cell == term for term in _TOTAL_TERMS):
+        if _YEAR_PREFIX.sub("", cell).endswith(_TOTAL_TERMS):
             # 小计 under 基本支出 is 基本支出; any other 合计 is the row's total.
             above = column_measure(path[:depth]) if depth else None
             return above if above in _GROUPS else Measure.TOTAL

@@ -35,7 +35,7 @@ FIGURES = {
         "page": 13,
         "title": "一般公共预算基本支出预算表（经济科目）",
         "unit": "万元",
-        "columns": ["basic"],
+        "columns": ["total"],
         "headers": ["基本支出"],
         "rows": [
             " |  | 合计 | 21,968.00",
