@@ -105,6 +105,11 @@ class BudgetTable(StrEnum):
     """政府性基金预算支出表（按功能科目到项级）(table 8)."""
     STATE_CAPITAL_FUNCTIONAL = "STATE_CAPITAL_FUNCTIONAL"
     """国有资本经营预算支出功能分类预算表: like table 5, for state capital operations money."""
+    FISCAL_FUNCTIONAL = "FISCAL_FUNCTIONAL"
+    """财政拨款支出预算表（功能科目）: like table 5, for all fiscal appropriations (一般公共预算 and
+    政府性基金 together), as Jiangsu and the central universities print it."""
+    FISCAL_BASIC_ECONOMIC = "FISCAL_BASIC_ECONOMIC"
+    """财政拨款基本支出预算表（经济科目）: like table 6, for all fiscal appropriations."""
 
 
 class Measure(StrEnum):

@@ -32,6 +32,8 @@ class Cell:
     text: str
     x0: float
     x1: float
+    lines: tuple[str, ...] = ()
+    """The cell's text lines as printed (a caption cell holds a title, a unit, a department)."""
 
     def covers(self, x: float) -> bool:
         return self.x0 - 1 <= x <= self.x1 + 1
@@ -68,6 +70,8 @@ class Page:
         yield from sorted(blocks, key=lambda block: block.top)
 
 
+_SLIVER = 8.0
+"""Points: rules closer than this are one rule drawn twice."""
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
@@ -80,13 +84,19 @@ def _grids(page: PlumberPage) -> list[Grid]:
         rows: list[tuple[Cell, ...]] = []
         for row, row_texts in zip(table.rows, texts, strict=True):
             cells = [
-                Cell(_join((text or "").split("\n")), bbox[0], bbox[2])
+                Cell(_join(lines), bbox[0], bbox[2], tuple(line for line in lines if line))
                 for bbox, text in zip(row.cells, row_texts, strict=True)
                 if bbox is not None
+                for lines in [[part.strip() for part in (text or "").split("\n")]]
+                # a sliver between doubled rules is no cell
+                if bbox[2] - bbox[0] >= _SLIVER or any(lines)
             ]
             rows.append(tuple(cells))
         # The distinct left edges of the cells, and the table's right edge, bound the columns.
-        edges = sorted({round(c.x0, 1) for row in rows for c in row} | {round(table.bbox[2], 1)})
+        edges: list[float] = []
+        for edge in sorted({round(c.x0, 1) for row in rows for c in row} | {table.bbox[2]}):
+            if not edges or edge - edges[-1] >= _SLIVER:
+                edges.append(edge)
         columns = tuple(pairwise(edges))
         grids.append(Grid(table.bbox[1], table.bbox[3], columns, tuple(rows)))
     return grids

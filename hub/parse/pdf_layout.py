@@ -29,7 +29,7 @@ from hub.parse.model import (
 )
 from hub.parse.pdf import Grid, Page, TextLine
 from hub.parse.pdf_tables import ORDINAL, PendingTable, TableReader, add_fragment
-from hub.parse.vocabulary import is_final_account, other_table, table_of
+from hub.parse.vocabulary import is_final_account, looks_like_title, other_table, table_of
 
 __all__ = ["ParsedPdf", "looks_like_pdf_layout", "parse_pdf_layout"]
 
@@ -43,8 +43,17 @@ def _title_table(text: str) -> BudgetTable | None:
 
 
 def looks_like_pdf_layout(pages: list[Page]) -> bool:
-    """Whether some page carries a ruled table under a title this layout knows."""
-    return any(page.grids and any(_title_table(line.text) for line in page.lines) for page in pages)
+    """Whether some page carries a ruled table under a title this layout knows (printed above
+    the table, or in its first rows)."""
+    return any(
+        page.grids
+        and any(_title_table(text) for text in [line.text for line in page.lines] + _captions(page))
+        for page in pages
+    )
+
+
+def _captions(page: Page) -> list[str]:
+    return [caption for grid in page.grids for caption in _peel(grid)[0]]
 
 
 @dataclass
@@ -76,7 +85,9 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
     year_match = _YEAR.search(title)
     year = int(year_match.group(1)) if year_match else None
     if year is None:
-        year = next((int(m.group(1)) for t in cover[:4] if (m := _YEAR.search(t))), None)
+        year = next(
+            (int(m.group(1) or m.group(2)) for t in cover[:4] if (m := _COVER_YEAR.search(t))), None
+        )
     department = next((m.group(1) for t in cover if (m := _DEPARTMENT.search(t))), None)
     department = department or _cover_department(cover)
     reader = TableReader(source, catalog, year)
@@ -112,6 +123,8 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
                 continue
             captions, grid = _peel(block)
             for caption in captions:
+                if department is None and (m := _DEPARTMENT.search(caption)):
+                    department = m.group(1)
                 pending = _line(caption, page.number, pending, finished, unread)
             if pending is not None:
                 if pending.failure is None:
@@ -132,6 +145,9 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
             "a final account (决算), not a budget (预算): final accounts are not read yet"
             + (f" (tables such as {finals[0]})" if finals else ""),
         )
+    if year is None:  # a file of tables alone: the year its titles print (2019年政府采购预算表)
+        titles = [t.title for t in finished] + [u.title for u in unread]
+        year = next((int(m.group(1)) for t in titles if (m := _YEAR.search(t))), None)
     _units(finished)
     tables, three_public = _tables(reader, finished, unread)
     parsed = ParsedPdf(title, year, department, listed, tables, three_public, unread_tables=unread)
@@ -149,9 +165,9 @@ def _tables(
     for done in finished:
         if not done.columns and done.failure is None:  # a title with no table under it
             continue
-        if done.kind in tables or (done.kind is BudgetTable.THREE_PUBLIC and three_public):
-            raise reader.error(done.page, f"{done.title}: the table is printed twice")
         try:
+            if done.kind in tables or (done.kind is BudgetTable.THREE_PUBLIC and three_public):
+                raise reader.error(done.page, f"{done.title}: a second table of this kind")
             if done.failure is not None:
                 raise reader.error(done.page, done.failure)
             read = reader.table(done)
@@ -169,19 +185,35 @@ def _tables(
 
 _NO_MODEL = "a table the hub has no model for"
 _PEEL_WIDTH = 0.9
+_LABEL_ONLY = re.compile(r"^(?:部门)?(?:公开|预算)?表?[0-9一二三四五六七八九十]+表?$")
 
 
 def _peel(grid: Grid) -> tuple[list[str], Grid]:
-    """Rows above a grid's header that span it whole (a title, 单位：万元, 部门：…) are captions,
-    not headers: they are read as lines."""
+    """Rows above a grid's header that hold only captions (a title, 单位：万元, 部门：…, a row
+    spanning the grid whole, or nothing at all) are read as lines, not as headers."""
     width = grid.columns[-1][1] - grid.columns[0][0] if grid.columns else 0
     captions: list[str] = []
     rows = list(grid.rows)
-    while rows and len(rows[0]) == 1 and rows[0][0].x1 - rows[0][0].x0 >= _PEEL_WIDTH * width:
-        captions.append(rows.pop(0)[0].text)
-    if not captions:
+    while rows:
+        texts = [line for cell in rows[0] for line in (cell.lines or (cell.text,)) if line.strip()]
+        spans = len(rows[0]) == 1 and rows[0][0].x1 - rows[0][0].x0 >= _PEEL_WIDTH * width
+        if not spans and not all(_caption_text(text) for text in texts):
+            break
+        captions.extend(texts)
+        rows.pop(0)
+    if len(rows) == len(grid.rows):
         return captions, grid
     return captions, Grid(grid.top, grid.bottom, grid.columns, tuple(rows))
+
+
+def _caption_text(text: str) -> bool:
+    folded = comparable(text)
+    return bool(
+        looks_like_title(folded)
+        or unit_of(text)
+        or _DEPARTMENT.search(text)
+        or _LABEL_ONLY.match(folded)
+    )
 
 
 def _line(
@@ -202,7 +234,8 @@ def _final(pages: list[Page]) -> bool:
     return bool(pages) and any("决算" in line.text for line in pages[0].lines[:4])
 
 
-_COVER_NOISE = re.compile(r"20\d\d\s*年度?|\s+")
+_COVER_NOISE = re.compile(r"20\d\d\s*年度?|年度|\s+")
+_COVER_YEAR = re.compile(r"(20\d\d)\s*年|^\s*(20\d\d)\s*$")
 _COVER_END = re.compile(r"(?:部门|单位)?(?:综合)?预算.*$")
 
 
@@ -239,6 +272,8 @@ def _caption(
 ) -> PendingTable | None:
     """A text line on a page of tables: a title starts a table; unit lines and notes attach."""
     kind = _title_table(line.text)
+    if kind is not None and pending is not None and pending.kind is kind and pending.columns:
+        return pending  # the title printed again over the table's next page
     if kind is not None:
         started = PendingTable(kind, line.text.strip(), page)
         finished.append(started)

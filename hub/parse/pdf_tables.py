@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from hub.catalog import Catalog
 from hub.domain import BudgetTable, LineKind, Measure, Scheme, Side, ThreePublicItem
 from hub.money import AmountUnit
-from hub.parse.cells import AMOUNT, comparable, parse_amount, summary_item, three_public_item
+from hub.parse.cells import (
+    AMOUNT,
+    comparable,
+    parse_amount,
+    summary_item,
+    three_public_item,
+    unit_of,
+)
 from hub.parse.codes import AmbiguousCode, ClassificationContext, split_fused
 from hub.parse.errors import ParseError
 from hub.parse.model import Row, Source, Table, ThreePublicRow, ThreePublicTable
@@ -28,8 +35,11 @@ _SCHEMES = {
     BudgetTable.GENERAL_FUNCTIONAL: Scheme.FUNCTIONAL,
     BudgetTable.FUND_FUNCTIONAL: Scheme.FUNCTIONAL,
     BudgetTable.STATE_CAPITAL_FUNCTIONAL: Scheme.FUNCTIONAL,
+    BudgetTable.FISCAL_FUNCTIONAL: Scheme.FUNCTIONAL,
     BudgetTable.GENERAL_BASIC_ECONOMIC: Scheme.DEPARTMENTAL_ECONOMIC,
+    BudgetTable.FISCAL_BASIC_ECONOMIC: Scheme.DEPARTMENTAL_ECONOMIC,
 }
+_BASIC_ONLY = {BudgetTable.GENERAL_BASIC_ECONOMIC, BudgetTable.FISCAL_BASIC_ECONOMIC}
 _SCHEME_WORDS = {
     Scheme.FUNCTIONAL: "功能",
     Scheme.DEPARTMENTAL_ECONOMIC: "部门",
@@ -90,7 +100,7 @@ def _is_data(row: tuple[Cell, ...], labelled: bool = True) -> bool:
     if column_numbers(row):
         return False
     first = comparable(row[0].text) if row else ""
-    if labelled and (first in _TOTALS or ORDINAL.match(first)):
+    if labelled and ORDINAL.match(first):
         return True
     return any(
         AMOUNT.fullmatch(comparable(cell.text))
@@ -110,6 +120,8 @@ def _columns(grid: Grid, header_rows: int) -> list[_Column]:
                 continue
             for cell in row:
                 text = comparable(cell.text)
+                if (unit_of(text) is not None and len(text) <= 12) or _CAPTION.match(text):
+                    continue  # 单位：万元, 部门名称：… printed in a header cell: not a column
                 if cell.covers(center) and text and (not path or path[-1] != text):
                     path.append(text)
         columns.append(_Column(x0, x1, tuple(path)))
@@ -124,6 +136,7 @@ def _covered(cell: Cell, columns: list[_Column]) -> list[_Column]:
     return [min(columns, key=lambda c: abs(c.center - middle))]
 
 
+_CAPTION = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|预算单位|编制部门)[:：]")
 _CODE_WORDS = ("编码", "代码", "科目编号")
 _NAME_WORDS = ("名称", "项目", "科目", "单位", "类别", "用途", "年度")
 _SKIPPED_WORDS = ("序号", "行次", "备注", "栏次")
@@ -186,9 +199,7 @@ class TableReader:
         rows: list[Row] = []
         scheme = _SCHEMES.get(pending.kind)
         context = ClassificationContext(scheme, self.catalog) if scheme else None
-        for page, cells in pending.rows:
-            if column_numbers(cells):
-                continue
+        for page, cells in self.joined(pending):
             if pending.kind in _TWO_SIDED:
                 rows.extend(self.two_sided_rows(pending, page, cells))
             else:
@@ -205,6 +216,36 @@ class TableReader:
             rows=rows,
             scheme=scheme,
             declared_empty=pending.declared_empty,
+        )
+
+    def joined(self, pending: PendingTable) -> list[tuple[int, tuple[Cell, ...]]]:
+        """The rows, where a row of amounts alone joins the labelled row above it whose amount
+        cells are all blank: the amount column's rules sit lower than the label's (Jiangsu)."""
+        joined: list[tuple[int, tuple[Cell, ...]]] = []
+        orphan = False
+        for page, cells in pending.rows:
+            if column_numbers(cells) or not any(c.text.strip() for c in cells):
+                continue
+            kinds = {self.role(_covered(c, pending.columns)[0]) for c in cells if c.text.strip()}
+            orphan = kinds == {"amount"}
+            if (
+                orphan
+                and joined
+                and joined[-1][0] == page
+                and self.blank_amounts(pending, joined[-1][1])
+            ):
+                joined[-1] = (page, joined[-1][1] + cells)
+                continue
+            joined.append((page, cells))
+        return joined
+
+    def blank_amounts(self, pending: PendingTable, cells: tuple[Cell, ...]) -> bool:
+        labelled = any(
+            c.text.strip() and self.role(_covered(c, pending.columns)[0]) in ("code", "name")
+            for c in cells
+        )
+        return labelled and not any(
+            c.text.strip() and self.role(_covered(c, pending.columns)[0]) == "amount" for c in cells
         )
 
     def measures(self, pending: PendingTable) -> tuple[Measure, ...]:
@@ -230,7 +271,7 @@ class TableReader:
         if self.role(column) != "amount":
             return None
         measure = column_measure(column.path)
-        if measure is Measure.BASIC and pending.kind is BudgetTable.GENERAL_BASIC_ECONOMIC:
+        if measure is Measure.BASIC and pending.kind in _BASIC_ONLY:
             measure = Measure.TOTAL  # a table of basic expenditure: its 基本支出 is its total
         if measure is None:
             raise self.error(
@@ -393,7 +434,10 @@ class TableReader:
         ]
         amount_columns = [c for c in pending.columns if self.role(c) == "amount"]
         labelled = [(page, self.label(pending, cells), cells) for page, cells in data]
-        if any(three_public_item(label) for _, label, _ in labelled):
+        if any(
+            three_public_item(label) not in (None, ThreePublicItem.TOTAL)
+            for _, label, _ in labelled
+        ):
             return self._three_public_down(pending, labelled, amount_columns)
         rows = [(p, label, cells) for p, label, cells in labelled if not self.other_year(label)]
         if len(rows) > 1:
@@ -486,7 +530,9 @@ def _three_public_columns(columns: list[_Column]) -> dict[_Column, ThreePublicIt
     beside it (their 合计 is not 三公)."""
     items = {column: _three_public_item(column.path) for column in columns}
     subtotal = [
-        c for c in columns if any("三公" in p for p in c.path) and c.path[-1] in ("小计", "合计")
+        c
+        for c in columns
+        if items[c] is ThreePublicItem.TOTAL and any("三公" in p for p in c.path[:-1])
     ]
     if any(any(w in "/".join(c.path) for w in _NOT_THREE_PUBLIC) for c in columns) and subtotal:
         for column in columns:
@@ -550,6 +596,9 @@ def add_fragment(reader: TableReader, pending: PendingTable, page: int, grid: Gr
     )
     if header_rows:
         pending.columns = _columns(grid, header_rows)
+        if pending.unit is None:
+            units = {u for row in grid.rows[:header_rows] for c in row if (u := unit_of(c.text))}
+            pending.unit = units.pop() if len(units) == 1 else None
     elif not pending.columns:
         raise reader.error(page, f"{pending.title}: the table has no column headers")
     pending.rows.extend((page, row) for row in grid.rows[header_rows:])

@@ -87,6 +87,10 @@ def _longest_names(tables: list[Table], kind: LineKind) -> dict[str, str]:
     return names
 
 
+_CENTRAL = ("国家", "中华人民共和国", "中央")
+_FUNCTIONAL = {BudgetTable.GENERAL_FUNCTIONAL, BudgetTable.FISCAL_FUNCTIONAL}
+
+
 @cache
 def _shipped_catalog() -> Catalog:
     return Catalog.shipped()
@@ -106,11 +110,13 @@ def _parse_pdf(source: Source, overrides: Overrides) -> Document:
             "部门财务收支预算总表 or 一般公共预算支出功能分类预算表 was found",
         )
     parsed = parse_pdf_layout(source, pages, _shipped_catalog())
-    if BudgetTable.GENERAL_FUNCTIONAL not in parsed.tables:
+    if not _FUNCTIONAL & set(parsed.tables):
+        found = ", ".join(t.value for t in parsed.tables) or "none"
         raise ParseError(
             source.name,
             None,
-            "no 一般公共预算支出功能分类预算表 found: is the document truncated?",
+            f"no functional table (一般公共预算支出表 or 财政拨款支出表) found; tables recognised: "
+            f"{found}: is the document truncated, or not a budget disclosure?",
         )
     return Document(
         source=source,
@@ -162,6 +168,8 @@ def _identity(
         )
     regions = [_REGION.match(n) for n in (printed, name) if n]
     region_name = overrides.region_name or next((r.group(0) for r in regions if r), None)
+    if region_name is None and name.startswith(_CENTRAL):
+        region_name = "中央"  # a central department (国家信访局): the central government's budget
     if not region_name:
         raise ParseError(
             source.name,

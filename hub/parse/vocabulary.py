@@ -88,6 +88,16 @@ TITLE_RULES: tuple[TitleRule, ...] = (
         (*_BY_ECONOMIC, "收入"),
     ),
     TitleRule(
+        BudgetTable.FISCAL_BASIC_ECONOMIC,
+        (("财政拨款",), ("基本支出",)),
+        (*_BY_FUNCTION, "收支", "收入", "三公", "机关运行"),
+    ),
+    TitleRule(
+        BudgetTable.FISCAL_FUNCTIONAL,
+        (("财政拨款",), ("支出",)),
+        ("收支", "收入", "基本支出", *_BY_ECONOMIC, "三公", "项目支出", "机关运行", "行政经费"),
+    ),
+    TitleRule(
         BudgetTable.INCOME_SUMMARY,
         (("收入",), ("总表", "总体情况表", "收入预算表", "收入表")),
         ("支出",),
@@ -95,7 +105,15 @@ TITLE_RULES: tuple[TitleRule, ...] = (
     TitleRule(
         BudgetTable.EXPENDITURE_SUMMARY,
         (("支出",), ("支出总表", "支出预算总表", "支出总体情况表", "支出预算表")),
-        ("财政拨款", "一般公共预算", "政府性基金", "国有资本", "基本支出", *_BY_ECONOMIC),
+        (
+            "财政拨款",
+            "一般公共预算",
+            "政府性基金",
+            "国有资本",
+            "基本支出",
+            "项目支出",
+            *_BY_ECONOMIC,
+        ),
     ),
 )
 
@@ -158,9 +176,11 @@ COLUMN_TERMS: tuple[tuple[str, Measure], ...] = (
     ("跨年一次性项目", Measure.PROJECT_MULTI_YEAR),
     ("人员经费", Measure.PERSONNEL),
     ("人员支出", Measure.PERSONNEL),
+    ("人员类", Measure.PERSONNEL),
     ("工资福利", Measure.PERSONNEL),
     ("公用经费", Measure.OPERATING),
     ("公用支出", Measure.OPERATING),
+    ("公用类", Measure.OPERATING),
     ("基本支出", Measure.BASIC),
     ("基本保障支出", Measure.BASIC),
     ("项目支出", Measure.PROJECT),
@@ -192,7 +212,7 @@ def is_comparison(path: tuple[str, ...], year: int | None) -> bool:
     return bool(year and years and year not in years)
 
 
-_IGNORED = ("政府采购", "中小企业", "绩效目标")
+_IGNORED = ("政府采购", "中小企业", "绩效目标", "扣除")
 
 
 def ignored_column(path: tuple[str, ...]) -> bool:
