@@ -105,6 +105,9 @@ class BudgetTable(StrEnum):
     """政府性基金预算支出表（按功能科目到项级）(table 8)."""
     STATE_CAPITAL_FUNCTIONAL = "STATE_CAPITAL_FUNCTIONAL"
     """国有资本经营预算支出功能分类预算表: like table 5, for state capital operations money."""
+    GENERAL_ECONOMIC = "GENERAL_ECONOMIC"
+    """一般公共预算支出表（按经济分类）: basic and project expenditure by economic class, where a
+    layout prints it (Shenzhen, Xi'an)."""
     FISCAL_FUNCTIONAL = "FISCAL_FUNCTIONAL"
     """财政拨款支出预算表（功能科目）: like table 5, for all fiscal appropriations (一般公共预算 and
     政府性基金 together), as Jiangsu and the central universities print it."""

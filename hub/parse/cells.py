@@ -17,6 +17,7 @@ __all__ = [
     "header_measure",
     "indicator_value",
     "parse_amount",
+    "squeeze",
     "summary_item",
     "table_of_title",
     "three_public_item",
@@ -29,6 +30,14 @@ _MARKUP = re.compile(r"</?b>|\*\*|</?strong>")
 def clean(cell: str) -> str:
     """A cell's text without markup and surrounding blanks."""
     return _MARKUP.sub("", cell).strip()
+
+
+_LETTER_SPACED = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def squeeze(text: str) -> str:
+    """A printed name without the blanks a PDF puts between its characters (合 计 → 合计)."""
+    return _LETTER_SPACED.sub("", text.strip())
 
 
 def comparable(text: str) -> str:
@@ -151,6 +160,7 @@ _SUMMARY_ITEMS: dict[Side, dict[str, str]] = {
         "本年收入合计": "current_year_total",
         "上年结余(转)": "prior_year_balance",
         "收入总计": "grand_total",
+        "收入合计": "grand_total",
         "财政拨款收入": "fiscal_grant",
         "一般公共预算资金": "general_public_budget",
         "政府性基金": "government_fund",
@@ -170,6 +180,7 @@ _SUMMARY_ITEMS: dict[Side, dict[str, str]] = {
         "本年支出合计": "current_year_total",
         "结转下年": "carry_forward",
         "支出总计": "grand_total",
+        "支出合计": "grand_total",
     },
 }
 
@@ -180,12 +191,15 @@ def summary_item(side: Side, label: str) -> str | None:
     return _SUMMARY_ITEMS[side].get(text)
 
 
+_QUOTES = re.compile(r"[“”‘’\"']")
+
+
 def three_public_item(label: str) -> ThreePublicItem | None:
     """The line of the “三公” table a label names."""
     text = _ORDINAL.sub("", comparable(label))
     if text.startswith("其中:"):
-        text = text[3:]
-    if text in {"合计", "总计"}:
+        text = _ORDINAL.sub("", text[3:])
+    if text in {"合计", "总计"} or _QUOTES.sub("", text) in {"三公经费", "三公经费合计"}:
         return ThreePublicItem.TOTAL
     for key, item in (
         ("因公出国", ThreePublicItem.OVERSEAS),

@@ -35,7 +35,9 @@ __all__ = ["ParsedPdf", "looks_like_pdf_layout", "parse_pdf_layout"]
 
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _CONTENTS = re.compile(r"…|\.{4,}|目\s*录")
-_DEPARTMENT = re.compile(r"(?:预算主管部门|编制部门|编制单位|部门名称|单位名称|部门)[:：]\s*(\S+)")
+_DEPARTMENT = re.compile(
+    r"(?:预算主管部门|编制部门|编制单位|部门名称|单位名称|预算单位|部门)[:：]\s*(\S+)"
+)
 
 
 def _title_table(text: str) -> BudgetTable | None:

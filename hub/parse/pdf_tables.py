@@ -17,6 +17,7 @@ from hub.parse.cells import (
     AMOUNT,
     comparable,
     parse_amount,
+    squeeze,
     summary_item,
     three_public_item,
     unit_of,
@@ -37,6 +38,7 @@ _SCHEMES = {
     BudgetTable.STATE_CAPITAL_FUNCTIONAL: Scheme.FUNCTIONAL,
     BudgetTable.FISCAL_FUNCTIONAL: Scheme.FUNCTIONAL,
     BudgetTable.GENERAL_BASIC_ECONOMIC: Scheme.DEPARTMENTAL_ECONOMIC,
+    BudgetTable.GENERAL_ECONOMIC: Scheme.DEPARTMENTAL_ECONOMIC,
     BudgetTable.FISCAL_BASIC_ECONOMIC: Scheme.DEPARTMENTAL_ECONOMIC,
 }
 _BASIC_ONLY = {BudgetTable.GENERAL_BASIC_ECONOMIC, BudgetTable.FISCAL_BASIC_ECONOMIC}
@@ -291,13 +293,13 @@ class TableReader:
     ) -> Row | None:
         parts: dict[int, str] = {}
         codes: list[tuple[str, str]] = []
-        name = ""
+        names: list[tuple[str, str]] = []
         amounts: dict[Measure, int | None] = {}
         for cell in cells:
             covered = _covered(cell, pending.columns)
             roles = [self.role(c) for c in covered]
             if len(covered) > 1 and "name" in roles:  # a label across code and name (合计)
-                name = cell.text
+                names.append(("", cell.text))
             elif len(covered) > 1 and "amount" in roles:
                 if cell.text.strip():
                     raise self.error(
@@ -314,7 +316,7 @@ class TableReader:
                     codes.append((covered[0].header, self.own_code(cell.text)))
             elif roles[0] == "name":
                 if cell.text.strip():
-                    name = f"{name} {cell.text}".strip() if name else cell.text
+                    names.append((covered[0].header, cell.text))
             elif roles[0] == "amount":
                 measure = self.measure(pending, covered[0])
                 assert measure is not None
@@ -322,6 +324,7 @@ class TableReader:
         printed = self.one_code(pending, page, codes) or " ".join(
             parts[i] for i in sorted(parts) if parts[i]
         )
+        name = squeeze(self.one_name(pending, names))
         if not printed.strip() and not name.strip():
             if any(v is not None for v in amounts.values()):
                 raise self.error(page, f"{pending.title}: amounts on a row with no code or name")
@@ -362,6 +365,14 @@ class TableReader:
         """The code of a code cell; ``2040601-行政运行`` keeps its code only."""
         fused = split_fused(text)
         return fused[0] if fused else text.strip()
+
+    @staticmethod
+    def one_name(pending: PendingTable, names: list[tuple[str, str]]) -> str:
+        """The name in the table's scheme where a row prints two (部门经济科目名称 beside 政府…)."""
+        scheme = _SCHEMES.get(pending.kind)
+        word = _SCHEME_WORDS.get(scheme) if scheme else None
+        own = [text for header, text in names if word and word in header]
+        return own[0] if len(names) > 1 and len(own) == 1 else " ".join(t for _, t in names)
 
     def one_code(self, pending: PendingTable, page: int, codes: list[tuple[str, str]]) -> str:
         """The table's code where a row prints two schemes' (部门经济 beside 政府经济)."""
@@ -476,6 +487,9 @@ class TableReader:
         labelled: list[tuple[int, str, tuple[Cell, ...]]],
         amount_columns: list[_Column],
     ) -> ThreePublicTable:
+        if len(amount_columns) > 1:
+            totals = [c for c in amount_columns if column_measure(c.path) is Measure.TOTAL]
+            amount_columns = totals if len(totals) == 1 else amount_columns
         if len(amount_columns) != 1:
             raise self.error(
                 pending.page,

@@ -77,6 +77,11 @@ TITLE_RULES: tuple[TitleRule, ...] = (
         (*_BY_FUNCTION, "机关运行", "项目"),
     ),
     TitleRule(
+        BudgetTable.GENERAL_ECONOMIC,
+        (("一般公共预算",), ("支出",), _BY_ECONOMIC),
+        (*_BY_FUNCTION, "基本支出", "项目支出", "机关运行", "三公", "收入", "政府采购"),
+    ),
+    TitleRule(
         BudgetTable.GENERAL_FUNCTIONAL,
         (("一般公共预算",), ("支出",)),
         ("基本支出", *_BY_ECONOMIC, "项目支出", "机关运行", "三公", "收入", "政府采购"),

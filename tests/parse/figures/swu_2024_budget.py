@@ -5,8 +5,12 @@ FIGURES = {
     "sha256": "410f21415f2b51a7595fb5f833517f60008e717f3145dc89588ae53f6e670219",
     "department": "西南大学",
     "year": 2024,
+    "overrides": {
+        "region_name": "中央"
+    },  # a central university: its budget is the central government's
     "scope": "DEPARTMENT",
     "functional": {
+        "table": "FISCAL_FUNCTIONAL",  # the table the reader files these figures under
         "page": 11,
         "title": "西南大学财政拨款支出预算表",
         "unit": "万元",

@@ -38,6 +38,7 @@ FIGURES = {
         ],
     },
     "economic": {
+        "table": "GENERAL_ECONOMIC",  # the table the reader files these figures under
         "page": 29,
         "title": "一般公共预算支出表（按经济分类）",
         "unit": "万元",

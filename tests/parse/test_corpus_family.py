@@ -1,0 +1,124 @@
+"""The corpus budgets of every region, read by the one reader: each amount of the functional
+(一般公共预算支出) and economic (基本支出) tables row by row and column by column, the summary
+totals and the “三公” figures, against the figures in tests/parse/figures (read off the PDFs by
+a person and cross-checked with a second extraction)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from typing import Any
+
+import pytest
+
+import tests.parse.figures
+from hub.domain import BudgetTable, LineKind, Measure, Side, ThreePublicItem
+from hub.money import AmountUnit
+from hub.parse.cells import parse_amount
+from hub.parse.model import Document, Overrides, Table
+from hub.parse.reader import read_document
+from tests.corpus import corpus_file
+
+FIGURES: dict[str, dict[str, Any]] = {
+    module.name: importlib.import_module(f"tests.parse.figures.{module.name}").FIGURES
+    for module in pkgutil.iter_modules(tests.parse.figures.__path__)
+}
+DOCUMENTS = sorted(FIGURES)
+_MEASURES = {m.value for m in Measure}
+_THREE_PUBLIC = {
+    "total": ThreePublicItem.TOTAL,
+    "overseas": ThreePublicItem.OVERSEAS,
+    "reception": ThreePublicItem.RECEPTION,
+    "vehicles": ThreePublicItem.VEHICLES,
+    "vehicle_purchase": ThreePublicItem.VEHICLE_PURCHASE,
+    "vehicle_operation": ThreePublicItem.VEHICLE_OPERATION,
+}
+
+
+@cache
+def _read(name: str) -> Document:
+    figures = FIGURES[name]
+    overrides = Overrides(**figures.get("overrides", {}))
+    return read_document(corpus_file(figures["file"], figures["sha256"]), overrides)
+
+
+def _fen(text: str, unit: AmountUnit) -> int | None:
+    return parse_amount(text, unit)[0] if text.strip() else None
+
+
+def _rows(table: Table, measures: list[Measure]) -> list[tuple[str, str, list[int | None]]]:
+    return [
+        (row.code or "", row.printed_name, [row.amount(m) for m in measures]) for row in table.rows
+    ]
+
+
+def _printed(expected: dict[str, Any]) -> tuple[list[Measure], list[Any]]:
+    unit = AmountUnit(expected["unit"])
+    columns: list[str] = expected["columns"]
+    kept = [i for i, c in enumerate(columns) if c in _MEASURES]
+    rows = []
+    for line in expected["rows"]:
+        code, _printed_code, name, *amounts = (part.strip() for part in line.split("|"))
+        rows.append((code, name, [_fen(amounts[i], unit) for i in kept]))
+    return [Measure(columns[i]) for i in kept], rows
+
+
+_TABLES = {
+    "functional": BudgetTable.GENERAL_FUNCTIONAL,
+    "economic": BudgetTable.GENERAL_BASIC_ECONOMIC,
+    "fiscal_functional": BudgetTable.FISCAL_FUNCTIONAL,
+    "fiscal_economic": BudgetTable.FISCAL_BASIC_ECONOMIC,
+}
+CLASSIFIED = [(name, key) for name in DOCUMENTS for key in _TABLES if key in FIGURES[name]]
+
+
+@pytest.mark.parametrize(("name", "key"), CLASSIFIED)
+def test_every_amount_of_the_functional_and_economic_tables(name: str, key: str) -> None:
+    expected = FIGURES[name][key]
+    kind = BudgetTable(expected.get("table", _TABLES[key]))
+    document = _read(name)
+    assert kind in document.tables, [u.reason for u in document.unread_tables]
+    table = document.tables[kind]
+    measures, rows = _printed(expected)
+    assert table.unit is AmountUnit(expected["unit"])
+    assert set(measures) <= set(table.measures), table.measures
+    assert _rows(table, measures) == rows
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_identity_and_summary_totals(name: str) -> None:
+    expected = FIGURES[name]
+    document = _read(name)
+    assert document.identity.department_name == expected["department"]
+    assert document.identity.fiscal_year == expected["year"]
+    summary = expected["summary"]
+    table = document.tables[BudgetTable.INCOME_EXPENDITURE_SUMMARY]
+    unit = AmountUnit(summary["unit"])
+    totals = {
+        side: [r.amount(Measure.TOTAL) for r in table.rows if r.side is side and r.item in _GRAND]
+        for side in Side
+    }
+    assert totals[Side.INCOME][:1] == [_fen(summary["income_total"], unit)]
+    assert totals[Side.EXPENDITURE][:1] == [_fen(summary["expenditure_total"], unit)]
+
+
+_GRAND = {"grand_total"}
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_three_public(name: str) -> None:
+    expected = FIGURES[name].get("three_public")
+    if expected is None:
+        pytest.skip(f"{FIGURES[name]['file']} prints no “三公” table")
+    document = _read(name)
+    assert document.three_public is not None, [u.reason for u in document.unread_tables]
+    unit = AmountUnit(expected["unit"])
+    read = {r.item: r.amount for r in document.three_public.rows if r.item}
+    for key, item in _THREE_PUBLIC.items():
+        assert read.get(item) == _fen(expected[key], unit), key
+
+
+def test_names_only_rows_resolve_to_their_codes() -> None:
+    table = _read("hz_qxj_2026_dept").tables[BudgetTable.GENERAL_FUNCTIONAL]
+    assert all(r.code for r in table.rows if r.kind is LineKind.SUBJECT)
