@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import multiprocessing
 import os
+import re
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -19,12 +20,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.catalog import Catalog
 from hub.check import Finding, check_document
 from hub.domain import Severity
-from hub.parse import Document, Overrides, ParseError, read_document
+from hub.parse import Document, Overrides, ParseError, read_document, starts_with_table
 from hub.store.catalog import stored_catalog
 from hub.store.engine import Database
 from hub.store.load import LoadResult, load_document, loaded_sources
 
-__all__ = ["DocumentSummary", "Outcome", "check_files", "collect_files", "ingest_files"]
+__all__ = [
+    "DocumentSummary",
+    "Job",
+    "Outcome",
+    "check_files",
+    "collect_files",
+    "ingest_files",
+    "pair_files",
+]
 
 
 @dataclass(frozen=True)
@@ -73,8 +82,17 @@ DOCUMENT_SUFFIXES = frozenset({".txt", ".pdf"})
 """What a folder is searched for; a file named on its own is always tried."""
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path | Outcome]:
-    """The files named, and the documents inside the folders named (sorted, hidden skipped).
+@dataclass(frozen=True)
+class Job:
+    """A file to read; with ``narrative``, a disclosure published as two files."""
+
+    path: Path
+    narrative: Path | None = None
+
+
+def collect_files(paths: Iterable[Path]) -> list[Job | Outcome]:
+    """The files named, and the documents inside the folders named (sorted, hidden skipped),
+    a disclosure published as two files paired into one job (see :func:`pair_files`).
 
     A path that does not exist comes back as a failed :class:`Outcome`.
     """
@@ -94,17 +112,60 @@ def collect_files(paths: Iterable[Path]) -> list[Path | Outcome]:
             found.append(path)
         else:
             found.append(Outcome(path, error=f"{path}: no such file or folder"))
-    return found
+    return pair_files(found)
 
 
-def _read(path: Path, overrides: Overrides, catalog: Catalog) -> Outcome:
+_ATTACHMENT = re.compile(r"^附件\s*\d+\s*[：:、._\-\s]*")
+_SHARED_NAME = 4
+"""Characters two file names must share, from the start, to be one disclosure's two files."""
+
+
+def pair_files(items: list[Path | Outcome]) -> list[Job | Outcome]:
+    """Pair a file of tables with no cover (its first page a table) and the narrative beside it
+    (no table on its first pages): same folder, names alike from the start once a leading
+    附件1/附件2 is set aside (bj-sfj-2026-dept.pdf + bj-sfj-2026-tables.pdf). A file of tables
+    with no single such narrative is read on its own."""
+    paths = [i for i in items if isinstance(i, Path) and i.suffix.lower() == ".pdf"]
+    narratives: dict[Path, Path] = {}
+    for tables in paths:
+        alike = [
+            other
+            for other in paths
+            if other != tables
+            and other.parent == tables.parent
+            and len(_shared(_stem(tables), _stem(other))) >= _SHARED_NAME
+        ]
+        if not alike or not starts_with_table(tables):
+            continue
+        narrative = [other for other in alike if not starts_with_table(other, pages=3)]
+        if len(narrative) == 1:
+            narratives[tables] = narrative[0]
+    paired = set(narratives.values())
+    return [
+        item if isinstance(item, Outcome) else Job(item, narratives.get(item))
+        for item in items
+        if item not in paired
+    ]
+
+
+def _stem(path: Path) -> str:
+    return _ATTACHMENT.sub("", path.stem)
+
+
+def _shared(a: str, b: str) -> str:
+    end = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
+    return a[: min(len(a), len(b)) if end is None else end]
+
+
+def _read(job: Job, overrides: Overrides, catalog: Catalog) -> Outcome:
+    path = job.path
     try:
-        document = read_document(path, overrides)
+        document = read_document(path, overrides, job.narrative)
     except ParseError as exc:
         where = f"{path}:{exc.line}" if exc.line else str(path)
         return Outcome(path, error=f"{where}: {exc.message}")
     except OSError as exc:
-        return Outcome(path, error=f"{path}: {exc.strerror or exc}")
+        return Outcome(path, error=f"{exc.filename or path}: {exc.strerror or exc}")
     except ValueError as exc:  # a parser slip that is not a ParseError still spoils one file only
         return Outcome(path, error=f"{path}: cannot be read: {exc}")
     return Outcome(
@@ -144,16 +205,16 @@ def _start_worker(catalog: Catalog) -> None:
     _worker_catalog = catalog
 
 
-def _read_in_worker(path: Path, overrides: Overrides) -> Outcome:
+def _read_in_worker(job: Job, overrides: Overrides) -> Outcome:
     assert _worker_catalog is not None
-    return _read(path, overrides, _worker_catalog)
+    return _read(job, overrides, _worker_catalog)
 
 
 async def _outcomes(
-    items: list[Path | Outcome], overrides: Overrides, catalog: Catalog
+    items: list[Job | Outcome], overrides: Overrides, catalog: Catalog
 ) -> AsyncIterator[Outcome]:
     """Each file read and checked, in order; in a worker process when there are many."""
-    pdfs = sum(1 for i in items if isinstance(i, Path) and i.suffix.lower() == ".pdf")
+    pdfs = sum(1 for i in items if isinstance(i, Job) and i.path.suffix.lower() == ".pdf")
     cores = os.cpu_count() or 1
     if len(items) + pdfs * (PDF_WEIGHT - 1) < PARALLEL_FROM or cores < 2:
         for item in items:
@@ -163,7 +224,7 @@ async def _outcomes(
     context = multiprocessing.get_context("spawn")  # no copy of this process's threads
     workers = cores if pdfs else 1
     with ProcessPoolExecutor(workers, context, _start_worker, (catalog,)) as pool:
-        pending: deque[tuple[Path | Outcome, asyncio.Future[Outcome]]] = deque()
+        pending: deque[tuple[Job | Outcome, asyncio.Future[Outcome]]] = deque()
         queue = iter(items)
 
         def read_ahead() -> None:
@@ -194,19 +255,19 @@ async def _outcomes(
             yield outcome
 
 
-async def _skip_loaded(session: AsyncSession, items: list[Path | Outcome]) -> list[Path | Outcome]:
+async def _skip_loaded(session: AsyncSession, items: list[Job | Outcome]) -> list[Job | Outcome]:
     """Files whose bytes are already loaded, as unchanged outcomes: nothing to parse again."""
     digests: dict[Path, str] = {}
     for item in items:
-        if isinstance(item, Path):
+        if isinstance(item, Job):
             try:
-                digests[item] = hashlib.sha256(item.read_bytes()).hexdigest()
+                digests[item.path] = hashlib.sha256(item.path.read_bytes()).hexdigest()
             except OSError:
                 continue  # reading it again will say what is wrong
     loaded = await loaded_sources(session, sorted(set(digests.values())))
     return [
-        Outcome(item, loaded=loaded[digests[item]])
-        if isinstance(item, Path) and digests.get(item) in loaded
+        Outcome(item.path, loaded=loaded[digests[item.path]])
+        if isinstance(item, Job) and digests.get(item.path) in loaded
         else item
         for item in items
     ]

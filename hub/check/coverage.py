@@ -79,6 +79,11 @@ def _printed_codes(table: Table) -> list[Finding]:
     found: list[Finding] = []
     for row in table.rows:
         if row.matched_by_name:
+            printed = (
+                f"code {row.printed_code!r} is not in the catalog"
+                if row.printed_code
+                else "printed without a code"
+            )
             found.append(
                 Finding(
                     rule="catalog.matched_by_name",
@@ -86,8 +91,20 @@ def _printed_codes(table: Table) -> list[Finding]:
                     table=table.kind,
                     code=row.code,
                     line=row.line,
-                    message=f"{table.title}: code {row.printed_code!r} is not in the catalog; "
-                    f"its name {row.printed_name!r} is, as {row.code}",
+                    message=f"{table.title}: {printed}; its name {row.printed_name!r} is the "
+                    f"catalog's {row.code} under the rows above",
+                )
+            )
+        elif row.kind is LineKind.ITEM and not row.printed_code and not row.side:
+            found.append(
+                Finding(
+                    rule="catalog.unresolved_name",
+                    severity=Severity.WARNING,
+                    table=table.kind,
+                    line=row.line,
+                    message=f"{table.title}: {row.printed_name!r} is printed without a code and "
+                    "the catalog has no one code of that name under the rows above: kept by "
+                    "name, outside the tree",
                 )
             )
         elif row.kind is LineKind.ITEM and row.printed_code:

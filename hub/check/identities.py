@@ -62,10 +62,9 @@ def _total(table: Table, measure: Measure) -> _Figure:
 
 
 def _codes(table: Table, codes: list[str], measure: Measure = Measure.TOTAL) -> _Figure:
-    rows = [table.subjects().get(code) for code in codes]
     return _Figure(
         f"{table.title} {' + '.join(codes)}",
-        sum(row.amount(measure) or 0 for row in rows if row),
+        sum(table.node_amount(code, measure) or 0 for code in codes),
         len(codes),
         table.kind,
         table.unit,
@@ -163,7 +162,11 @@ def identity_findings(document: Document) -> list[Finding]:
         if table is None:
             continue
         key = "t1" if kind is T1 else "t4"
-        for item in ("current_year_total", "grand_total"):
+        # 本年收入合计 and 本年支出合计 differ by what is carried over; the totals (总计) balance.
+        grand = table.item(Side.INCOME, "grand_total") and table.item(
+            Side.EXPENDITURE, "grand_total"
+        )
+        for item in ("grand_total",) if grand else ("current_year_total",):
             found += _equal(
                 f"{key}.balance",
                 _item(table, Side.INCOME, item),

@@ -14,15 +14,12 @@ __all__ = ["subtotal_findings"]
 def _leaves(table: Table) -> dict[str, list[Row]]:
     """For each subject code, the leaf rows beneath it (a leaf's list is itself)."""
     subjects = table.subjects()
-    has_child = {p for code in subjects for p in _ancestors(code) if p in subjects}
     leaves: dict[str, list[Row]] = {code: [] for code in subjects}
-    for code, row in subjects.items():
-        if code in has_child:
-            continue
-        leaves[code].append(row)
-        for ancestor in _ancestors(code):
-            if ancestor in leaves:
-                leaves[ancestor].append(row)
+    for row in table.leaves():
+        assert row.code is not None
+        for code in (row.code, *_ancestors(row.code)):
+            if code in leaves:
+                leaves[code].append(row)
     return leaves
 
 
@@ -70,7 +67,7 @@ def subtotal_findings(table: Table) -> list[Finding]:
     subjects = table.subjects()
     findings: list[Finding] = []
     for code, row in subjects.items():
-        if leaves[code] != [row]:
+        if any(leaf.code != code for leaf in leaves[code]):  # a node with rows beneath it
             findings.extend(
                 _compare(
                     table,
@@ -81,7 +78,7 @@ def subtotal_findings(table: Table) -> list[Finding]:
                     f"its {len(leaves[code])} items",
                 )
             )
-    all_leaves = [row for code, row in subjects.items() if leaves[code] == [row]]
+    all_leaves = table.leaves()
     total = table.first(LineKind.TOTAL)
     if total is not None:
         findings.extend(

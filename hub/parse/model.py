@@ -99,6 +99,29 @@ class Table:
     def subjects(self) -> dict[str, Row]:
         return {r.code: r for r in self.rows if r.kind is LineKind.SUBJECT and r.code}
 
+    def leaves(self, under: str = "") -> list[Row]:
+        """The printed rows with no row beneath them in the tree (under ``under``): every one,
+        a code printed twice (a row per unit, unlabelled) counted twice."""
+        codes = self.subjects()
+        parents = {code[:end] for code in codes for end in (3, 5) if end < len(code)}
+        return [
+            r
+            for r in self.rows
+            if r.kind is LineKind.SUBJECT
+            and r.code
+            and r.code not in parents
+            and r.code.startswith(under)
+        ]
+
+    def node_amount(self, code: str, measure: Measure) -> int | None:
+        """A node's amount: its stated row where the table prints one, else the sum of its
+        leaves (a leaf-only table prints no 类 or 款 rows)."""
+        row = self.subjects().get(code)
+        if row is not None:
+            return row.amount(measure)
+        values = [leaf.amount(measure) for leaf in self.leaves(code)]
+        return None if all(v is None for v in values) else sum(v or 0 for v in values)
+
     def first(self, kind: LineKind) -> Row | None:
         return next((r for r in self.rows if r.kind is kind), None)
 
@@ -237,3 +260,5 @@ class Document:
     """Whether every unit is 行政 or 参公 (None where the document does not say)."""
     unread_tables: list[UnreadTable] = field(default_factory=list)
     """Tables printed but not read: none of their figures is stored."""
+    narrative: Source | None = None
+    """The disclosure's other file, where it is published as two: the cover and the prose."""

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 
 import pdfplumber
 from pdfplumber.page import Page as PlumberPage
@@ -19,7 +20,7 @@ from pdfplumber.page import Page as PlumberPage
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
 
-__all__ = ["Cell", "Grid", "Page", "TextLine", "read_pages"]
+__all__ = ["Cell", "Grid", "Page", "TextLine", "read_pages", "starts_with_table"]
 
 # pdfminer logs every odd font it meets at WARNING; the document is judged by what it says.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -129,6 +130,18 @@ def _page(number: int, page: PlumberPage) -> Page:
         if line["text"].strip()
     )
     return Page(number, lines, tuple(grids))
+
+
+def starts_with_table(path: Path, pages: int = 1) -> bool:
+    """Whether one of the first ``pages`` pages of the PDF at ``path`` holds a ruled table (a
+    file of tables with no cover); False for anything that is not a readable PDF."""
+    try:
+        with pdfplumber.open(path) as pdf:
+            return any(
+                page.edges and page.find_tables(_TABLE_SETTINGS) for page in pdf.pages[:pages]
+            )
+    except Exception:  # not a PDF, or a broken one: reading it will say what is wrong
+        return False
 
 
 def read_pages(source: Source) -> list[Page]:

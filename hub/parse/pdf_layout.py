@@ -81,8 +81,13 @@ def _heading(line: str) -> bool:
     return 0 < len(text) <= 30 and not text.endswith(("。", "；")) and not ORDINAL.match(text)
 
 
-def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> ParsedPdf:
-    cover = [line.text for line in pages[0].lines] if pages else []
+def parse_pdf_layout(
+    source: Source, pages: list[Page], catalog: Catalog, narrative: list[Page] | None = None
+) -> ParsedPdf:
+    """Read a disclosure's pages; ``narrative`` holds the pages of its other file where it is
+    published as two (Beijing: 附件1 the narrative with the cover, 附件2 the tables)."""
+    first = narrative[0] if narrative else (pages[0] if pages else None)
+    cover = [line.text for line in first.lines] if first else []
     title = cover[0] if cover else source.name
     year_match = _YEAR.search(title)
     year = int(year_match.group(1)) if year_match else None
@@ -100,7 +105,11 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
     parts: list[tuple[str, list[tuple[int, str]]]] = []
     unread: list[UnreadTable] = []
 
-    for page in pages if pages and pages[0].grids else pages[1:]:
+    walked = (narrative[1:] if narrative else []) + (
+        pages if narrative or (pages and pages[0].grids) else pages[1:]
+    )
+    unread_through = 0
+    for page in walked:
         lines = [line.text for line in page.lines]
         # The contents (目录), printed as lines or inside a ruled frame.
         texts = lines + [cell.text for grid in page.grids for row in grid.rows for cell in row]
@@ -108,7 +117,7 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
             listed += [t for text in texts if (t := _title_table(_CONTENTS.split(text)[0]))]
             continue
         # A page of prose; a title at the foot of a page is a table's whose grid is overleaf.
-        if not page.grids and not any(_title_table(text) for text in lines):
+        if not page.grids and not any(_title_table(text) for text in lines[-3:]):
             if lines and _heading(lines[0]):
                 parts.append((lines[0].strip(), []))
                 lines = lines[1:]
@@ -134,8 +143,10 @@ def parse_pdf_layout(source: Source, pages: list[Page], catalog: Catalog) -> Par
                         add_fragment(reader, pending, page.number, grid)
                     except ParseError as exc:
                         pending.failure = exc.message
-            elif not unread or unread[-1].page < page.number - 1:
+            elif max(unread_through, unread[-1].page if unread else 0) < page.number - 1:
                 unread.append(UnreadTable(page.number, "a ruled table with no title", _NO_MODEL))
+            if pending is None:
+                unread_through = page.number  # the unread table goes on over this page
 
     finals = [u.title for u in unread if is_final_account(comparable(u.title))]
     if (finals or _final(pages)) and not any(

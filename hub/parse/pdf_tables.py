@@ -101,9 +101,12 @@ def _is_data(row: tuple[Cell, ...], labelled: bool = True) -> bool:
     row labels) a first cell that reads 合计 or starts with an ordinal (一、财政拨款收入)."""
     if column_numbers(row):
         return False
-    first = comparable(row[0].text) if row else ""
+    texts = [comparable(c.text) for c in row if c.text.strip()]
+    first = texts[0] if texts else ""
     if labelled and ORDINAL.match(first):
         return True
+    if labelled and first in _TOTALS and all(AMOUNT.fullmatch(t) for t in texts[1:]):
+        return True  # 合计 with its amounts, or blank in an empty table
     return any(
         AMOUNT.fullmatch(comparable(cell.text))
         or _CODE.fullmatch(cell.text.strip())
@@ -221,24 +224,26 @@ class TableReader:
         )
 
     def joined(self, pending: PendingTable) -> list[tuple[int, tuple[Cell, ...]]]:
-        """The rows, where a row of amounts alone joins the labelled row above it whose amount
-        cells are all blank: the amount column's rules sit lower than the label's (Jiangsu)."""
+        """The rows, where a row of amounts alone joins the labelled row beside it (above, or
+        else below) whose amount cells are all blank: the amount column's rules are not the
+        label's (Jiangsu)."""
         joined: list[tuple[int, tuple[Cell, ...]]] = []
-        orphan = False
+        orphan = False  # the last row kept is amounts alone
         for page, cells in pending.rows:
             if column_numbers(cells) or not any(c.text.strip() for c in cells):
                 continue
             kinds = {self.role(_covered(c, pending.columns)[0]) for c in cells if c.text.strip()}
-            orphan = kinds == {"amount"}
-            if (
-                orphan
-                and joined
-                and joined[-1][0] == page
-                and self.blank_amounts(pending, joined[-1][1])
-            ):
+            alone = kinds == {"amount"}
+            same_page = bool(joined) and joined[-1][0] == page
+            if alone and same_page and self.blank_amounts(pending, joined[-1][1]):
                 joined[-1] = (page, joined[-1][1] + cells)
-                continue
-            joined.append((page, cells))
+                orphan = False
+            elif orphan and same_page and self.blank_amounts(pending, cells):
+                joined[-1] = (page, cells + joined[-1][1])
+                orphan = False
+            else:
+                joined.append((page, cells))
+                orphan = alone
         return joined
 
     def blank_amounts(self, pending: PendingTable, cells: tuple[Cell, ...]) -> bool:
@@ -535,6 +540,7 @@ class TableReader:
         return is_comparison((comparable(label),), self.year)
 
 
+_THREE_TOTALS = ("合计", "小计", "总计", "总额")
 _FUNDING = ("一般公共预算", "政府性基金", "国有资本经营")
 _NOT_THREE_PUBLIC = ("会议费", "培训费", "行政经费")
 
@@ -597,7 +603,7 @@ def _three_public_item(path: tuple[str, ...]) -> ThreePublicItem | None:
         if tail.startswith("运行"):
             return ThreePublicItem.VEHICLE_OPERATION
         return ThreePublicItem.VEHICLES
-    if last in _TOTALS or last == "小计" or ("三公" in last and last.endswith(("合计", "小计"))):
+    if last in _TOTALS or last == "小计" or ("三公" in last and last.endswith(_THREE_TOTALS)):
         return ThreePublicItem.TOTAL
     return None
 

@@ -21,16 +21,26 @@ _REGION = re.compile(r"^(.{2,8}?[省市州盟])(.{1,4}?[区县旗])?")
 _TITLE_DEPARTMENT = re.compile(r"^(.+?)\s*20\d\d\s*年")
 
 
-def read_document(path: Path, overrides: Overrides | None = None) -> Document:
-    """Read, decode and parse the file at ``path``."""
-    return parse_document(read_source(path), overrides or Overrides())
+def read_document(
+    path: Path, overrides: Overrides | None = None, narrative: Path | None = None
+) -> Document:
+    """Read, decode and parse the file at ``path``; ``narrative`` is the disclosure's other
+    file where it is published as two (the tables in ``path``, the cover and prose there)."""
+    companion = read_source(narrative) if narrative else None
+    return parse_document(read_source(path), overrides or Overrides(), companion)
 
 
-def parse_document(source: Source, overrides: Overrides | None = None) -> Document:
+def parse_document(
+    source: Source, overrides: Overrides | None = None, narrative: Source | None = None
+) -> Document:
     """Parse a decoded source with the parser of its layout."""
     overrides = overrides or Overrides()
+    if narrative is not None and (
+        source.format is not SourceFormat.PDF or narrative.format is not SourceFormat.PDF
+    ):
+        raise ParseError(source.name, None, "only PDFs are read as a pair of files")
     if source.format is SourceFormat.PDF:
-        return _parse_pdf(source, overrides)
+        return _parse_pdf(source, overrides, narrative)
     if not looks_like_text_layout(source.text):
         raise ParseError(
             source.name,
@@ -96,8 +106,9 @@ def _shipped_catalog() -> Catalog:
     return Catalog.shipped()
 
 
-def _parse_pdf(source: Source, overrides: Overrides) -> Document:
+def _parse_pdf(source: Source, overrides: Overrides, narrative: Source | None) -> Document:
     pages = read_pages(source)
+    prose = read_pages(narrative) if narrative else None
     if not any(page.lines or page.grids for page in pages):
         raise ParseError(
             source.name, None, "the PDF has no text layer (a scanned document?): nothing to read"
@@ -109,7 +120,7 @@ def _parse_pdf(source: Source, overrides: Overrides) -> Document:
             "unrecognised PDF layout: no ruled table under a title such as "
             "部门财务收支预算总表 or 一般公共预算支出功能分类预算表 was found",
         )
-    parsed = parse_pdf_layout(source, pages, _shipped_catalog())
+    parsed = parse_pdf_layout(source, pages, _shipped_catalog(), prose)
     if not _FUNCTIONAL & set(parsed.tables):
         found = ", ".join(t.value for t in parsed.tables) or "none"
         raise ParseError(
@@ -138,6 +149,7 @@ def _parse_pdf(source: Source, overrides: Overrides) -> Document:
         claims=parsed.claims,
         administrative_only=parsed.administrative_only,
         unread_tables=parsed.unread_tables,
+        narrative=narrative,
     )
 
 

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 import tests.parse.figures
-from hub.domain import BudgetTable, LineKind, Measure, Side, ThreePublicItem
+from hub.catalog import Catalog
+from hub.check import check_document
+from hub.domain import BudgetTable, LineKind, Measure, Scheme, Side, ThreePublicItem
 from hub.money import AmountUnit
 from hub.parse.cells import parse_amount
 from hub.parse.model import Document, Overrides, Table
@@ -26,6 +28,7 @@ FIGURES: dict[str, dict[str, Any]] = {
 }
 DOCUMENTS = sorted(FIGURES)
 _MEASURES = {m.value for m in Measure}
+_CATALOG = Catalog.shipped()
 _THREE_PUBLIC = {
     "total": ThreePublicItem.TOTAL,
     "overseas": ThreePublicItem.OVERSEAS,
@@ -40,7 +43,17 @@ _THREE_PUBLIC = {
 def _read(name: str) -> Document:
     figures = FIGURES[name]
     overrides = Overrides(**figures.get("overrides", {}))
-    return read_document(corpus_file(figures["file"], figures["sha256"]), overrides)
+    narrative = figures.get("narrative")
+    return read_document(
+        corpus_file(figures["file"], figures["sha256"]),
+        overrides,
+        corpus_file(narrative, _SHA256[narrative]) if narrative else None,
+    )
+
+
+_SHA256 = {
+    "bj-sfj-2026-dept.pdf": "68f4235a33f70a6adcc9fc03e08306497157c4e6d59293d2e0663587fde4fcc6"
+}
 
 
 def _fen(text: str, unit: AmountUnit) -> int | None:
@@ -53,13 +66,15 @@ def _rows(table: Table, measures: list[Measure]) -> list[tuple[str, str, list[in
     ]
 
 
-def _printed(expected: dict[str, Any]) -> tuple[list[Measure], list[Any]]:
+def _printed(expected: dict[str, Any], scheme: Scheme) -> tuple[list[Measure], list[Any]]:
     unit = AmountUnit(expected["unit"])
     columns: list[str] = expected["columns"]
     kept = [i for i, c in enumerate(columns) if c in _MEASURES]
     rows = []
     for line in expected["rows"]:
-        code, _printed_code, name, *amounts = (part.strip() for part in line.split("|"))
+        code, printed_code, name, *amounts = (part.strip() for part in line.split("|"))
+        if not printed_code and not _CATALOG.knows(scheme, code):
+            code = ""  # a names-only row the catalog cannot certify: kept by its name
         rows.append((code, name, [_fen(amounts[i], unit) for i in kept]))
     return [Measure(columns[i]) for i in kept], rows
 
@@ -80,7 +95,8 @@ def test_every_amount_of_the_functional_and_economic_tables(name: str, key: str)
     document = _read(name)
     assert kind in document.tables, [u.reason for u in document.unread_tables]
     table = document.tables[kind]
-    measures, rows = _printed(expected)
+    assert table.scheme is not None
+    measures, rows = _printed(expected, table.scheme)
     assert table.unit is AmountUnit(expected["unit"])
     assert set(measures) <= set(table.measures), table.measures
     assert _rows(table, measures) == rows
@@ -119,6 +135,24 @@ def test_three_public(name: str) -> None:
         assert read.get(item) == _fen(expected[key], unit), key
 
 
-def test_names_only_rows_resolve_to_their_codes() -> None:
-    table = _read("hz_qxj_2026_dept").tables[BudgetTable.GENERAL_FUNCTIONAL]
-    assert all(r.code for r in table.rows if r.kind is LineKind.SUBJECT)
+def test_names_only_rows_resolve_where_the_catalog_is_certain_and_are_kept_by_name_else() -> None:
+    document = _read("hz_qxj_2026_dept")
+    table = document.tables[BudgetTable.GENERAL_FUNCTIONAL]
+    kept = [r.printed_name for r in table.rows if r.kind is LineKind.ITEM]
+    # 20604 and 22005 (and so the items under them) are in no catalog source yet: not guessed.
+    assert kept == [
+        "技术研究与开发",
+        "科技成果转化与扩散",
+        "气象事务",
+        "行政运行",
+        "气象事业机构",
+        "气象服务",
+    ]
+    assert all(r.matched_by_name for r in table.rows if r.kind is LineKind.SUBJECT)
+    findings = check_document(document, Catalog.shipped())
+    unresolved = [
+        f.line
+        for f in findings
+        if f.rule == "catalog.unresolved_name" and f.table is BudgetTable.GENERAL_FUNCTIONAL
+    ]
+    assert unresolved == [19] * 6

@@ -5,6 +5,7 @@ FIGURES = {
     "sha256": "4b5e9abd2b49cb9eb3ee20a9e1fc86e809f650996b91ccf4306b27daf5414dd5",
     "department": "北京市司法局",
     "year": 2026,
+    "narrative": "bj-sfj-2026-dept.pdf",  # 附件1: the cover and the prose of this disclosure
     "scope": "DEPARTMENT",
     "functional": {
         "page": 11,
