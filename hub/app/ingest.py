@@ -144,7 +144,7 @@ def pair_files(items: list[Path | Outcome]) -> list[Job | Outcome]:
     return [
         item if isinstance(item, Outcome) else Job(item, narratives.get(item))
         for item in items
-        if item not in paired
+        if isinstance(item, Outcome) or item not in paired
     ]
 
 

@@ -33,8 +33,8 @@ def split_fused(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     code = match.group("bracketed") or match.group("plain")
-    if len(code.replace(" ", "")) not in (3, 5, 7):
-        return None
+    if len(code.replace(" ", "")) not in (3, 5, 7) or normalise(text) is not None:
+        return None  # 201 05 01 is a whole code, not 201 05 and a name
     return code, match.group("name").strip()
 
 

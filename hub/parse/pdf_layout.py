@@ -44,14 +44,22 @@ def _title_table(text: str) -> BudgetTable | None:
     return table_of(comparable(text))
 
 
-def looks_like_pdf_layout(pages: list[Page]) -> bool:
-    """Whether some page carries a ruled table under a title this layout knows (printed above
-    the table, or in its first rows)."""
-    return any(
-        page.grids
-        and any(_title_table(text) for text in [line.text for line in page.lines] + _captions(page))
+def titles(pages: list[Page]) -> list[str]:
+    """Every line of the pages that reads as a table's title, above a table or in its first
+    rows: what a refusal says was found."""
+    return [
+        text
         for page in pages
-    )
+        if page.grids
+        for text in [line.text for line in page.lines] + _captions(page)
+        if looks_like_title(comparable(text))
+    ]
+
+
+def looks_like_pdf_layout(pages: list[Page]) -> bool:
+    """Whether some page carries a ruled table under a title the reader knows (printed above
+    the table, or in its first rows)."""
+    return any(_title_table(text) for text in titles(pages))
 
 
 def _captions(page: Page) -> list[str]:
@@ -156,7 +164,7 @@ def parse_pdf_layout(
             source.name,
             None,
             "a final account (决算), not a budget (预算): final accounts are not read yet"
-            + (f" (tables such as {finals[0]})" if finals else ""),
+            + (f" (tables such as {finals[0]!r})" if finals else ""),
         )
     if year is None:  # a file of tables alone: the year its titles print (2019年政府采购预算表)
         titles = [t.title for t in finished] + [u.title for u in unread]

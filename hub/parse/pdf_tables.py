@@ -124,8 +124,8 @@ def _columns(grid: Grid, header_rows: int) -> list[_Column]:
             if column_numbers(row):
                 continue
             for cell in row:
-                text = comparable(cell.text)
-                if (unit_of(text) is not None and len(text) <= 12) or _CAPTION.match(text):
+                text = _UNIT_PART.sub("", comparable(cell.text))
+                if not text or _CAPTION.match(text):
                     continue  # 单位：万元, 部门名称：… printed in a header cell: not a column
                 if cell.covers(center) and text and (not path or path[-1] != text):
                     path.append(text)
@@ -141,6 +141,7 @@ def _covered(cell: Cell, columns: list[_Column]) -> list[_Column]:
     return [min(columns, key=lambda c: abs(c.center - middle))]
 
 
+_UNIT_PART = re.compile(r"[(（]?(?:金额)?单位[:：](?:万元|千元|元)[)）]?")
 _CAPTION = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|预算单位|编制部门)[:：]")
 _CODE_WORDS = ("编码", "代码", "科目编号")
 _NAME_WORDS = ("名称", "项目", "科目", "单位", "类别", "用途", "年度")

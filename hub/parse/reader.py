@@ -11,7 +11,7 @@ from hub.domain import BudgetTable, LineKind, SourceFormat
 from hub.parse.errors import ParseError
 from hub.parse.model import Document, Identity, Overrides, Source, Table, UnitInfo
 from hub.parse.pdf import read_pages
-from hub.parse.pdf_layout import looks_like_pdf_layout, parse_pdf_layout
+from hub.parse.pdf_layout import looks_like_pdf_layout, parse_pdf_layout, titles
 from hub.parse.source import read_source
 from hub.parse.text_layout import looks_like_text_layout, parse_text_layout
 
@@ -113,12 +113,23 @@ def _parse_pdf(source: Source, overrides: Overrides, narrative: Source | None) -
         raise ParseError(
             source.name, None, "the PDF has no text layer (a scanned document?): nothing to read"
         )
-    if not looks_like_pdf_layout(pages):
+    found = titles(pages)
+    finals = [t for t in found if "决算" in t]
+    if finals and not looks_like_pdf_layout(pages):
         raise ParseError(
             source.name,
             None,
-            "unrecognised PDF layout: no ruled table under a title such as "
-            "部门财务收支预算总表 or 一般公共预算支出功能分类预算表 was found",
+            "a final account (决算), not a budget (预算): final accounts are not read yet "
+            f"(tables such as {finals[0].strip()!r})",
+        )
+    if not looks_like_pdf_layout(pages):
+        seen = "; ".join(dict.fromkeys(t.strip() for t in found[:5])) or "none"
+        raise ParseError(
+            source.name,
+            None,
+            f"not a budget disclosure the reader knows: tables recognised: none of the standard "
+            f"ones (titles seen: {seen}); not found: 收支总表, 一般公共预算支出表, "
+            "一般公共预算基本支出表, “三公”经费支出表",
         )
     parsed = parse_pdf_layout(source, pages, _shipped_catalog(), prose)
     if not _FUNCTIONAL & set(parsed.tables):

@@ -138,6 +138,8 @@ def looks_like_title(folded: str) -> bool:
         return False
     if "单位:" in folded or "单位：" in folded or folded.endswith(("：", ":")):
         return False
+    if len(_core(folded)) < 3:  # a label alone (公开07表, 表一) names no table
+        return False
     body = _TRAILING_LABEL.sub("", folded)
     tail = body[body.rindex("表") + 1 :] if "表" in body else body
     # 表 closes the title; what may follow is a parenthesised note (（按功能分类科目）).

@@ -39,6 +39,11 @@ class PdfTable:
     note: str | None = None
     title_alone: bool = False
     """The title and unit at the foot of a page, the grid overleaf."""
+    caption: list[str] | None = None
+    """The lines printed above the grid in place of the title and the unit line (a label on
+    a line of its own, a unit split over two lines); [] prints nothing above the grid."""
+    page_break: bool = True
+    """Whether the next table starts on a new page (False: two tables on one page)."""
 
 
 @dataclass
@@ -88,18 +93,18 @@ def write_pdf(path: Path, document: PdfDocument) -> Path:
         story += [Paragraph(p, TEXT) for p in paragraphs]
         story.append(PageBreak())
     for table in document.tables:
-        story += [
-            Paragraph(table.title, TEXT),
-            Paragraph(f"编制部门：{document.department}　单位：{table.unit}", TEXT),
-            PageBreak() if table.title_alone else Spacer(1, 6),
-        ]
+        caption = table.caption
+        if caption is None:
+            caption = [table.title, f"编制部门：{document.department}　单位：{table.unit}"]
+        story += [Paragraph(line, TEXT) for line in caption]
+        story.append(PageBreak() if table.title_alone else Spacer(1, 6))
         for n, rows in enumerate(table.fragments):
             if n:
                 story.append(PageBreak())
             story.append(_grid(table, rows, header=n == 0 or table.repeat_header))
         if table.note:
             story.append(Paragraph(table.note, TEXT))
-        story.append(PageBreak())
+        story.append(PageBreak() if table.page_break else Spacer(1, 18))
     SimpleDocTemplate(str(path), pagesize=landscape(A4)).build(
         story, onFirstPage=_footer, onLaterPages=_footer
     )
