@@ -133,12 +133,12 @@ def _parse_pdf(source: Source, overrides: Overrides, narrative: Source | None) -
         )
     parsed = parse_pdf_layout(source, pages, _shipped_catalog(), prose)
     if not _FUNCTIONAL & set(parsed.tables):
-        found = ", ".join(t.value for t in parsed.tables) or "none"
+        recognised = ", ".join(t.value for t in parsed.tables) or "none"
         raise ParseError(
             source.name,
             None,
             f"no functional table (一般公共预算支出表 or 财政拨款支出表) found; tables recognised: "
-            f"{found}: is the document truncated, or not a budget disclosure?",
+            f"{recognised}: is the document truncated, or not a budget disclosure?",
         )
     return Document(
         source=source,
