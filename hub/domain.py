@@ -15,6 +15,7 @@ __all__ = [
     "LineKind",
     "Measure",
     "Scheme",
+    "Scope",
     "Severity",
     "Side",
     "SourceFormat",
@@ -113,6 +114,15 @@ class BudgetTable(StrEnum):
     政府性基金 together), as Jiangsu and the central universities print it."""
     FISCAL_BASIC_ECONOMIC = "FISCAL_BASIC_ECONOMIC"
     """财政拨款基本支出预算表（经济科目）: like table 6, for all fiscal appropriations."""
+
+
+class Scope(StrEnum):
+    """Whose budget a disclosure is."""
+
+    DEPARTMENT = "DEPARTMENT"
+    """部门预算: a department's, its units' figures included."""
+    UNIT = "UNIT"
+    """单位预算: one budget unit's own (预算单位…表)."""
 
 
 class Measure(StrEnum):

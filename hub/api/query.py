@@ -13,7 +13,7 @@ from hub.api.errors import UserError
 from hub.api.ids import GlobalIdError, decode_id
 from hub.api.types.administration import Department, Region
 from hub.api.types.catalog import Subject, subject
-from hub.api.types.common import Info, Node, Scheme
+from hub.api.types.common import Info, Node, Scheme, Scope
 from hub.api.types.connections import Connection, connection
 from hub.api.types.disclosure import (
     BudgetNode,
@@ -154,7 +154,8 @@ class Query:
     @strawberry.field(
         description="预算公开 A department's disclosure for a year: the current version unless "
         "`version` is given. `department` is the department's code or exact name; `region` "
-        "(name or division code) tells apart departments of the same code in several regions."
+        "(name or division code) tells apart departments of the same code in several regions; "
+        "`scope` UNIT asks for a unit's own budget (单位预算) instead of the department's."
     )
     async def disclosure(
         self,
@@ -163,9 +164,10 @@ class Query:
         year: int,
         version: int | None = None,
         region: str | None = None,
+        scope: Scope = Scope.DEPARTMENT,
     ) -> Disclosure | None:
         row = await _user_errors(
-            info.context.reader.find_disclosure(department, year, version, region)
+            info.context.reader.find_disclosure(department, year, version, region, scope)
         )
         return Disclosure(row=row) if row else None
 
@@ -182,7 +184,8 @@ class Query:
 
     @strawberry.field(
         description="预算公开列表 Disclosures filtered by region, year and department (code or "
-        "name); current versions only unless `includeSuperseded`."
+        "name) and scope (部门预算 or 单位预算); current versions only unless "
+        "`includeSuperseded`."
     )
     async def disclosures(
         self,
@@ -193,6 +196,7 @@ class Query:
         include_superseded: bool = False,
         first: int = 20,
         after: str | None = None,
+        scope: Scope | None = None,
     ) -> Connection[Disclosure]:
         page = await _user_errors(
             info.context.reader.disclosure_page(
@@ -202,6 +206,7 @@ class Query:
                 include_superseded=include_superseded,
                 first=first,
                 after=after,
+                scope=scope,
             )
         )
         return connection(page, lambda row: Disclosure(row=row))

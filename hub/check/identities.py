@@ -142,7 +142,7 @@ def _three_public(document: Document, item: ThreePublicItem, *parts: ThreePublic
             table.unit,
             table.quantum,
         )
-    row = next((r for r in table.rows if r.item is item), None)
+    row = next((r for r in table.rows if r.item is item and r.breakdown is None), None)
     return _Figure(
         f"{table.title} {row.printed_label if row else item.value}",
         row.amount if row else None,

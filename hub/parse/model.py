@@ -14,6 +14,7 @@ from hub.domain import (
     LineKind,
     Measure,
     Scheme,
+    Scope,
     Side,
     SourceFormat,
     StatedFigure,
@@ -135,6 +136,8 @@ class ThreePublicRow:
     item: ThreePublicItem | None
     printed_label: str
     amount: int | None
+    breakdown: str | None = None
+    """The unit or year of a row beside the department's own (None: the department's)."""
 
 
 @dataclass
@@ -149,7 +152,8 @@ class ThreePublicTable:
     declared_empty: bool = False
 
     def amount(self, item: ThreePublicItem) -> int | None:
-        return next((r.amount for r in self.rows if r.item is item), None)
+        """The department's figure for the budget year."""
+        return next((r.amount for r in self.rows if r.item is item and r.breakdown is None), None)
 
 
 @dataclass
@@ -228,6 +232,7 @@ class Identity:
     department_code: str | None
     region_code: str | None = None
     units: tuple[UnitInfo, ...] = ()
+    scope: Scope = Scope.DEPARTMENT
 
 
 @dataclass(frozen=True)

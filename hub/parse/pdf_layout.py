@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from hub.catalog import Catalog
-from hub.domain import BudgetTable
+from hub.domain import BudgetTable, Scope
 from hub.money import AmountUnit
 from hub.parse import narrative
 from hub.parse.cells import comparable, cut_unit, unit_of
@@ -82,6 +82,7 @@ class ParsedPdf:
     units: tuple[UnitInfo, ...] = ()
     administrative_only: bool | None = None
     unread_tables: list[UnreadTable] = field(default_factory=list)
+    scope: Scope = Scope.DEPARTMENT
 
 
 def _heading(line: str) -> bool:
@@ -171,7 +172,16 @@ def parse_pdf_layout(
         year = next((int(m.group(1)) for t in titles if (m := _YEAR.search(t))), None)
     _units(finished)
     tables, three_public = _tables(reader, finished, unread)
-    parsed = ParsedPdf(title, year, department, listed, tables, three_public, unread_tables=unread)
+    parsed = ParsedPdf(
+        title,
+        year,
+        department,
+        listed,
+        tables,
+        three_public,
+        unread_tables=unread,
+        scope=_scope(cover, finished),
+    )
     _prose(parsed, parts)
     return parsed
 
@@ -248,6 +258,15 @@ def _line(
         unread.append(UnreadTable(page, text.strip(), _NO_MODEL))
         return None
     return _caption(TextLine(0, text), page, pending, finished)
+
+
+def _scope(cover: list[str], finished: list[PendingTable]) -> Scope:
+    """单位预算: a cover that says so, or tables titled for a 预算单位 (2025年预算单位…表)."""
+    said = comparable("".join(cover[:3]))
+    if "单位预算" in said and "部门预算" not in said:
+        return Scope.UNIT
+    unit_titles = [t for t in finished if "预算单位" in t.title and "部门" not in t.title]
+    return Scope.UNIT if finished and len(unit_titles) > len(finished) // 2 else Scope.DEPARTMENT
 
 
 def _final(pages: list[Page]) -> bool:

@@ -466,25 +466,26 @@ class TableReader:
                 "total (合计): which one to read is not certain",
             )
         printed: list[ThreePublicRow] = []
-        if rows:
-            page, _, cells = rows[0]
-            items = _three_public_columns(amount_columns)
-            for cell in cells:
-                column = _covered(cell, pending.columns)[0]
-                if column not in items:
-                    continue
-                printed.append(
-                    ThreePublicRow(
-                        page,
-                        items[column],
-                        column.header,
-                        self.amount(pending, page, cell.text, column),
-                    )
+        items = _three_public_columns(amount_columns)
+        for page, label, cells in labelled:
+            own = bool(rows) and cells is rows[0][2]
+            read = [
+                ThreePublicRow(
+                    page,
+                    items[column],
+                    column.header,
+                    self.amount(pending, page, cell.text, column),
+                    breakdown=None if own else label,
                 )
-            try:
-                _one_per_item(printed)
-            except ValueError as exc:
-                raise self.error(page, f"{pending.title}: {exc}") from None
+                for cell in cells
+                if (column := _covered(cell, pending.columns)[0]) in items
+            ]
+            if own:
+                try:
+                    _one_per_item(read)
+                except ValueError as exc:
+                    raise self.error(page, f"{pending.title}: {exc}") from None
+            printed += read
         return self._three_public_table(pending, printed)
 
     def _three_public_down(

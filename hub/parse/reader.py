@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from hub.catalog import Catalog, read_regions
-from hub.domain import BudgetTable, LineKind, SourceFormat
+from hub.domain import BudgetTable, LineKind, Scope, SourceFormat
 from hub.parse.errors import ParseError
 from hub.parse.model import Document, Identity, Overrides, Source, Table, UnitInfo
 from hub.parse.pdf import read_pages
@@ -151,6 +151,7 @@ def _parse_pdf(source: Source, overrides: Overrides, narrative: Source | None) -
             parsed.department_name,
             parsed.units,
             overrides,
+            parsed.scope,
         ),
         listed_tables=parsed.listed_tables,
         tables=parsed.tables,
@@ -172,6 +173,7 @@ def _identity(
     printed: str | None,
     units: tuple[UnitInfo, ...],
     overrides: Overrides,
+    scope: Scope = Scope.DEPARTMENT,
 ) -> Identity:
     name = overrides.department_name or printed
     if not name:
@@ -207,4 +209,5 @@ def _identity(
         department_code=code,
         department_name=name,
         units=units,
+        scope=scope,
     )

@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, or_
 from sqlmodel import col, select
 
 from hub.catalog import Catalog
-from hub.domain import BudgetTable
+from hub.domain import BudgetTable, Scope
 from hub.query.pages import MAX_PAGE, Page, decode_cursor, encode_cursor
 from hub.query.rollups import region_matches
 from hub.store.catalog import stored_catalog
@@ -164,14 +164,21 @@ class Reader:
         return found[0] if found else None
 
     async def find_disclosure(
-        self, department: str, year: int, version: int | None, region: str | None
+        self,
+        department: str,
+        year: int,
+        version: int | None,
+        region: str | None,
+        scope: Scope = Scope.DEPARTMENT,
     ) -> Disclosure | None:
         """The current disclosure of a department for a year, or the version asked for."""
         found = await self.find_department(department, region)
         if found is None:
             return None
         statement = select(Disclosure).where(
-            col(Disclosure.department_id) == found.id, col(Disclosure.fiscal_year) == year
+            col(Disclosure.department_id) == found.id,
+            col(Disclosure.fiscal_year) == year,
+            col(Disclosure.scope) == scope,
         )
         if version is None:
             statement = statement.where(col(Disclosure.superseded_by_id).is_(None))
@@ -217,6 +224,7 @@ class Reader:
         first: int,
         after: str | None,
         department_id: int | None = None,
+        scope: Scope | None = None,
     ) -> Page[Disclosure]:
         statement = self._region_filter(
             select(Disclosure).join(
@@ -232,6 +240,8 @@ class Reader:
             )
         if department_id is not None:
             statement = statement.where(col(Disclosure.department_id) == department_id)
+        if scope is not None:
+            statement = statement.where(col(Disclosure.scope) == scope)
         if not include_superseded:
             statement = statement.where(col(Disclosure.superseded_by_id).is_(None))
         return await self._page(Disclosure, "disclosure", statement, first, after)

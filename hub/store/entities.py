@@ -20,6 +20,7 @@ from hub.domain import (
     LineKind,
     Measure,
     Scheme,
+    Scope,
     Severity,
     Side,
     SourceFormat,
@@ -144,13 +145,19 @@ class Disclosure(SQLModel, table=True):
 
     __tablename__ = "disclosure"
     __table_args__ = (
-        sa.UniqueConstraint("department_id", "fiscal_year", "version"),
+        sa.UniqueConstraint("department_id", "fiscal_year", "scope", "version"),
         sa.Index("ix_disclosure_current", "fiscal_year", "superseded_by_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     department_id: int = _parent("department")
     fiscal_year: int
+    scope: Scope = Field(
+        default=Scope.DEPARTMENT,
+        sa_type=_enum(Scope),
+        sa_column_kwargs={"server_default": "DEPARTMENT"},
+    )
+    """A department's budget and a unit's own are versioned apart: neither supersedes the other."""
     version: int = 1
     title: str = Field(max_length=300)
     source_name: str = Field(max_length=300)
@@ -245,6 +252,8 @@ class ThreePublicLine(SQLModel, table=True):
     printed_label: str = Field(max_length=200)
     amount: int | None = _money()
     source_line: int | None = None
+    breakdown: str | None = Field(default=None, max_length=200)
+    """The unit or year of a row beside the department's own (杭州市气象服务中心, 2025年)."""
 
 
 class PerformanceProject(SQLModel, table=True):

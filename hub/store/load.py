@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from hub.catalog import Catalog
 from hub.check import Finding
-from hub.domain import LineKind, Measure
+from hub.domain import LineKind, Measure, Scope
 from hub.parse.model import Document, Identity
 from hub.store.catalog import bump_data_version
 from hub.store.entities import (
@@ -81,11 +81,13 @@ async def load_document(
         select(func.max(col(Disclosure.version))).where(
             col(Disclosure.department_id) == department.id,
             col(Disclosure.fiscal_year) == identity.fiscal_year,
+            col(Disclosure.scope) == identity.scope,
         )
     )
     disclosure = Disclosure(
         department_id=department.id,
         fiscal_year=identity.fiscal_year,
+        scope=identity.scope,
         version=(latest or 0) + 1,
         title=document.title,
         source_name=document.source.name,
@@ -101,6 +103,7 @@ async def load_document(
             select(Disclosure.id).where(
                 col(Disclosure.department_id) == department.id,
                 col(Disclosure.fiscal_year) == identity.fiscal_year,
+                col(Disclosure.scope) == identity.scope,
                 col(Disclosure.id) != disclosure.id,
                 col(Disclosure.superseded_by_id).is_(None),
             )
@@ -260,6 +263,9 @@ async def _unit(session: AsyncSession, department_id: int, code: str | None, nam
 
 def _lines(document: Document, disclosure_id: int, catalog: Catalog) -> list[dict[str, Any]]:
     year = document.identity.fiscal_year
+    # Rollups across departments add up department budgets, which hold their units' figures
+    # already: a unit's own budget is served as its disclosure, not counted a second time.
+    current = year if document.identity.scope is Scope.DEPARTMENT else None
     lines: list[dict[str, Any]] = []
     for table in document.tables.values():
         for ordinal, row in enumerate(table.rows, start=1):
@@ -283,7 +289,7 @@ def _lines(document: Document, disclosure_id: int, catalog: Catalog) -> list[dic
                     else None
                 ),
                 "source_line": row.line,
-                "current_year": year,
+                "current_year": current,
             }
             # Every row names every column: one executemany statement takes them all.
             line.update({column: row.amounts.get(Measure(column)) for column in MONEY_COLUMNS})
@@ -303,6 +309,7 @@ def _three_public(document: Document, disclosure_id: int) -> list[dict[str, Any]
             "printed_label": r.printed_label,
             "amount": r.amount,
             "source_line": r.line,
+            "breakdown": r.breakdown,
         }
         for n, r in enumerate(table.rows, start=1)
     ]

@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from hub.app.ingest import check_files, collect_files, ingest_files
+from hub.app.ingest import Job, check_files, collect_files, ingest_files
 from hub.catalog import Catalog
 from hub.parse import Overrides
 from hub.store.engine import Database
 from hub.store.entities import BudgetLine, Department, Disclosure, Region
 from hub.store.load import LoadStatus
 from tests import seed
+from tests.corpus import corpus_file
 
 TEXT = seed.SEED.read_text(encoding="utf-8")
 LINE_2150517 = next(i for i, line in enumerate(TEXT.split("\n"), 1) if line.startswith("2150517"))
@@ -127,7 +128,7 @@ def test_folders_yield_documents_and_missing_paths_say_so(tmp_path: Path) -> Non
     (tmp_path / ".hidden.txt").write_text("x")
     (tmp_path / "table.csv").write_text("x")
     found = collect_files([tmp_path, tmp_path / "missing.txt"])
-    assert found[:2] == [tmp_path / "a.TXT", tmp_path / "sub" / "b.txt"]
+    assert found[:2] == [Job(tmp_path / "a.TXT"), Job(tmp_path / "sub" / "b.txt")]
     assert found[2].error == f"{tmp_path / 'missing.txt'}: no such file or folder"  # type: ignore[union-attr]
 
 
@@ -217,3 +218,31 @@ async def test_bytes_already_loaded_are_not_parsed_again(
     # With overrides the file may be meant for another department: it is read again.
     with pytest.raises(AssertionError, match="parsed again"):
         await ingest_files(database, [seed.SEED], Overrides(department_name="别的部门"))
+
+
+def test_a_disclosure_in_two_files_is_paired_and_read_as_one(tmp_path: Path) -> None:
+    """Beijing publishes the narrative (附件1, with the cover) and the tables (附件2) apart."""
+    names = ["bj-sfj-2026-dept.pdf", "bj-sfj-2026-tables.pdf", "putuo-wanli-2024-budget.pdf"]
+    for name in names:
+        (tmp_path / name).write_bytes(corpus_file(name, _SHA256[name]).read_bytes())
+    assert collect_files([tmp_path]) == [
+        Job(tmp_path / "bj-sfj-2026-tables.pdf", tmp_path / "bj-sfj-2026-dept.pdf"),
+        Job(tmp_path / "putuo-wanli-2024-budget.pdf"),
+    ]
+    beijing, putuo = check_files([tmp_path], Overrides(), Catalog.shipped())
+    assert beijing.error is None
+    assert beijing.summary is not None
+    assert (beijing.summary.department, beijing.summary.year) == ("北京市司法局", 2026)
+    assert putuo.error is None
+    # The tables alone are not a disclosure: no cover says whose they are.
+    [alone] = check_files([tmp_path / "bj-sfj-2026-tables.pdf"], Overrides(), Catalog.shipped())
+    assert "no department found" in (alone.error or "")
+
+
+_SHA256 = {
+    "bj-sfj-2026-dept.pdf": "68f4235a33f70a6adcc9fc03e08306497157c4e6d59293d2e0663587fde4fcc6",
+    "bj-sfj-2026-tables.pdf": "4b5e9abd2b49cb9eb3ee20a9e1fc86e809f650996b91ccf4306b27daf5414dd5",
+    "putuo-wanli-2024-budget.pdf": (
+        "9cf8afd0f960aea9377ec2d80d8573bb96747e42f0c64046a81f63a2e4af7ce8"
+    ),
+}

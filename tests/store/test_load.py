@@ -1,5 +1,6 @@
 """The seed loaded into the store on both backends: every figure, exactly, once."""
 
+import dataclasses
 import hashlib
 
 import pytest
@@ -8,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from hub.catalog import Catalog
 from hub.check import check_document
-from hub.domain import BudgetTable, LineKind, SourceFormat
+from hub.domain import BudgetTable, LineKind, Scope, SourceFormat
 from hub.money import fen_to_wan
 from hub.parse import Overrides, parse_document
 from hub.parse.model import Source
@@ -274,3 +275,34 @@ async def test_unchanged_bytes_write_nothing_even_with_other_names(database: Dat
     assert result.status is LoadStatus.UNCHANGED
     async with database.session() as session:
         assert (await session.scalars(select(Department.name))).one() == "咸宁市经济和信息化局"
+
+
+async def test_a_unit_budget_and_the_department_budget_are_versioned_apart(
+    database: Database,
+) -> None:
+    department = await ingest(database)
+    unit_text = TEXT.replace("部门预算", "单位预算")
+    source = Source(
+        "unit.txt", hashlib.sha256(unit_text.encode()).hexdigest(), SourceFormat.TEXT, unit_text
+    )
+    document = parse_document(source, Overrides())
+    document.identity = dataclasses.replace(document.identity, scope=Scope.UNIT)
+    async with database.transaction() as session:
+        unit = await load_document(session, document, [], CATALOG)
+    assert (department.status, unit.status) == (LoadStatus.NEW, LoadStatus.NEW)
+    assert (department.version, unit.version) == (1, 1)
+    async with database.session() as session:
+        rows = (await session.scalars(select(Disclosure).order_by(Disclosure.id))).all()
+        assert [(d.scope, d.superseded_by_id) for d in rows] == [
+            (Scope.DEPARTMENT, None),
+            (Scope.UNIT, None),
+        ]
+        # Rollups add up department budgets only: the unit's own is not counted twice.
+        current = await session.scalar(
+            select(func.count())
+            .select_from(BudgetLine)
+            .where(
+                BudgetLine.disclosure_id == unit.disclosure_id, BudgetLine.current_year.is_not(None)
+            )
+        )
+        assert current == 0

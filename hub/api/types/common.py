@@ -8,7 +8,16 @@ import strawberry
 
 from hub import domain
 from hub.api.ids import encode_id
-from hub.domain import BudgetTable, Comparator, Level, Scheme, Severity, Side, ThreePublicItem
+from hub.domain import (
+    BudgetTable,
+    Comparator,
+    Level,
+    Scheme,
+    Scope,
+    Severity,
+    Side,
+    ThreePublicItem,
+)
 from hub.money import wan
 
 __all__ = [
@@ -19,6 +28,7 @@ __all__ = [
     "Level",
     "Node",
     "Scheme",
+    "Scope",
     "Severity",
     "Side",
     "ThreePublicItem",
@@ -44,6 +54,11 @@ strawberry.enum(
     Severity,
     description="严重程度 How much a finding matters: ERROR, WARNING, ROUNDING (the printed "
     "precision explains it) or INFO.",
+)
+strawberry.enum(
+    Scope,
+    description="预算范围 Whose budget: a department's (部门预算 DEPARTMENT, its units included) "
+    "or one unit's own (单位预算 UNIT).",
 )
 strawberry.enum(Side, description="收支 Income (收入) or expenditure (支出) side.")
 strawberry.enum(ThreePublicItem, description="“三公”经费 line.")

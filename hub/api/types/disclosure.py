@@ -18,6 +18,7 @@ from hub.api.types.common import (
     Info,
     Level,
     Node,
+    Scope,
     Severity,
     Side,
     ThreePublicItem,
@@ -139,7 +140,11 @@ class ThreePublic(Node):
         return part_id(self.owner, "threePublic")
 
     def _amount(self, item: domain.ThreePublicItem) -> Decimal | None:
-        return next((wan(line.amount) for line in self.lines if line.item is item), None)
+        """The department's own figure; rows by unit or by year are in ``linesAsPrinted``."""
+        return next(
+            (wan(line.amount) for line in self.lines if line.item is item and not line.breakdown),
+            None,
+        )
 
     @strawberry.field(description="合计 Total.")
     def total(self) -> Decimal | None:
@@ -196,6 +201,13 @@ class ThreePublicLine(Node):
     @strawberry.field(description="预算数 Amount in 万元.")
     def amount(self) -> Decimal | None:
         return wan(self.row.amount)
+
+    @strawberry.field(
+        description="分项 The unit or year of a row printed beside the department's own "
+        "(杭州市气象服务中心, 2025年); null for the department's figures."
+    )
+    def breakdown(self) -> str | None:
+        return self.row.breakdown
 
 
 @strawberry.type(
@@ -398,6 +410,13 @@ class Disclosure(Node):
     @strawberry.field(description="年度 Fiscal year.")
     def year(self) -> int:
         return self.row.fiscal_year
+
+    @strawberry.field(
+        description="预算范围 A department's budget (部门预算) or one unit's own (单位预算): "
+        "versioned apart, neither supersedes the other."
+    )
+    def scope(self) -> Scope:
+        return self.row.scope
 
     @strawberry.field(description="版本 Version: a corrected re-publication is the next one.")
     def version(self) -> int:
