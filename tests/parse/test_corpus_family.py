@@ -156,3 +156,39 @@ def test_names_only_rows_resolve_where_the_catalog_is_certain_and_are_kept_by_na
         if f.rule == "catalog.unresolved_name" and f.table is BudgetTable.GENERAL_FUNCTIONAL
     ]
     assert unresolved == [19] * 6
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_a_unit_budget_is_known_from_a_department_budget(name: str) -> None:
+    assert _read(name).identity.scope.value == FIGURES[name]["scope"]
+
+
+@pytest.mark.parametrize(
+    ("name", "breakdown", "item", "amount"),
+    [
+        # a row per unit beside the 合计 row (Hangzhou)
+        ("hz_qxj_2026_dept", "杭州市气象局", ThreePublicItem.TOTAL, "13.13"),
+        (
+            "hz_qxj_2026_dept",
+            "杭州市气象服务中心（杭州市预警信息发布中心）",
+            ThreePublicItem.TOTAL,
+            "10.89",
+        ),
+        (
+            "hz_qxj_2026_dept",
+            "杭州市气象服务中心（杭州市预警信息发布中心）",
+            ThreePublicItem.RECEPTION,
+            "0.09",
+        ),
+        # a row per year (Shenzhen): the prior year and the change kept as what they are
+        ("sz_tjj_2026_dept", "深圳市统计局（本级） 2025年", ThreePublicItem.TOTAL, "59.62"),
+        ("sz_tjj_2026_dept", "增减变化金额", ThreePublicItem.OVERSEAS, "-27.07"),
+    ],
+)
+def test_three_public_rows_by_unit_or_year_are_kept_beside_the_department(
+    name: str, breakdown: str, item: ThreePublicItem, amount: str
+) -> None:
+    table = _read(name).three_public
+    assert table is not None
+    read = [r.amount for r in table.rows if r.breakdown == breakdown and r.item is item]
+    assert read[:1] == [_fen(amount, table.unit)]
