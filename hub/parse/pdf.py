@@ -15,10 +15,14 @@ from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page as PlumberPage
 
+from hub.parse.cells import comparable
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
+from hub.parse.vocabulary import looks_like_title, table_of
 
 __all__ = ["Cell", "Grid", "Page", "TextLine", "read_pages", "starts_with_table"]
 
@@ -64,6 +68,8 @@ class Page:
     """The text outside the tables, top to bottom."""
     grids: tuple[Grid, ...]
     """The ruled tables, top to bottom."""
+    skimmed: bool = False
+    """Only the page's titles were read: it goes on with a table the hub has no model for."""
 
     def blocks(self) -> Iterator[TextLine | Grid]:
         """Lines and tables in reading order."""
@@ -145,12 +151,51 @@ def starts_with_table(path: Path, pages: int = 1) -> bool:
 
 
 def read_pages(source: Source) -> list[Page]:
-    """Every page of a PDF source; a file that is not a readable PDF is a ParseError."""
+    """Every page of a PDF source; a file that is not a readable PDF is a ParseError.
+
+    Laying a page out cell by cell is the cost of reading a PDF; pages that go on with a table
+    the hub has no model for (dozens of pages of 项目绩效目标表) are skimmed for their titles
+    instead, from a fast first pass over the text."""
     try:
+        skim = _skimmable(source.data)
         with pdfplumber.open(io.BytesIO(source.data)) as pdf:
-            return [_page(n, page) for n, page in enumerate(pdf.pages, start=1)]
+            return [
+                Page(n, tuple(TextLine(0, t) for t in skim[n]), (), skimmed=True)
+                if n in skim
+                else _page(n, page)
+                for n, page in enumerate(pdf.pages, start=1)
+            ]
     except ParseError:
         raise
     except Exception as exc:  # pdfminer raises many kinds; each means the same to a user
         reason = str(exc) or type(exc).__name__
         raise ParseError(source.name, None, f"not a readable PDF: {reason}") from None
+
+
+_RULED = 4
+"""Path objects from which a page is taken to carry a ruled table."""
+
+
+def _skimmable(data: bytes) -> dict[int, list[str]]:
+    """The pages, by number, that only go on with tables the hub does not model, with their
+    titles: ruled pages after a page whose last title is such a table's, with no title of a
+    table the hub reads. The page where such a table starts is always read whole."""
+    skimmable: dict[int, list[str]] = {}
+    pdf = pdfium.PdfDocument(data)
+    try:
+        governing: bool | None = None  # whether the table going on is one the hub models
+        for index in range(len(pdf)):
+            page = pdf[index]
+            lines = page.get_textpage().get_text_range().splitlines()
+            ruled = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
+            titles = [line.strip() for line in lines if looks_like_title(comparable(line))]
+            modelled = [table_of(comparable(title)) is not None for title in titles]
+            if ruled >= _RULED and governing is False and not any(modelled):
+                skimmable[index + 1] = titles
+            if titles:
+                governing = modelled[-1]
+            elif ruled < _RULED:
+                governing = None  # prose: whatever follows starts afresh
+    finally:
+        pdf.close()
+    return skimmable

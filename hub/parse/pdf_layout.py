@@ -119,6 +119,11 @@ def parse_pdf_layout(
     )
     unread_through = 0
     for page in walked:
+        if page.skimmed:  # the unread table goes on: only its titles were read
+            for line in page.lines:
+                pending = _line(line.text, page.number, pending, finished, unread)
+            unread_through = page.number
+            continue
         lines = [line.text for line in page.lines]
         # The contents (目录), printed as lines or inside a ruled frame.
         texts = lines + [cell.text for grid in page.grids for row in grid.rows for cell in row]

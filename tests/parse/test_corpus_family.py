@@ -130,9 +130,8 @@ def test_three_public(name: str) -> None:
     document = _read(name)
     assert document.three_public is not None, [u.reason for u in document.unread_tables]
     unit = AmountUnit(expected["unit"])
-    read = {r.item: r.amount for r in document.three_public.rows if r.item}
     for key, item in _THREE_PUBLIC.items():
-        assert read.get(item) == _fen(expected[key], unit), key
+        assert document.three_public.amount(item) == _fen(expected[key], unit), key
 
 
 def test_names_only_rows_resolve_where_the_catalog_is_certain_and_are_kept_by_name_else() -> None:

@@ -576,7 +576,8 @@ THREE_PUBLIC_READ = {
 def three_public(folder: Path, three: PdfTable) -> dict[TP | None, int | None]:
     document = read(folder, table(), three)
     assert document.three_public is not None, document.unread_tables
-    return {r.item: r.amount for r in document.three_public.rows if r.item is not None}
+    rows = document.three_public.rows
+    return {r.item: r.amount for r in rows if r.item is not None and r.breakdown is None}
 
 
 def test_three_public_one_row(tmp_path: Path) -> None:

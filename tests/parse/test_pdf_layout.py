@@ -199,7 +199,7 @@ def _pdf(path: Path, text: str | None) -> Path:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("上海市普陀区2024年区级部门预算", "unrecognised PDF layout: no ruled table"),
+        ("上海市普陀区2024年区级部门预算", "not a budget disclosure the reader knows"),
         (None, "the PDF has no text layer"),
     ],
 )
