@@ -1,7 +1,8 @@
 """python -m bench.pdf: how fast PDF disclosures parse, and ingest (documents per second).
 
 Measures a generated 35-page document in the nine-table layout (written with reportlab, as
-the tests write theirs) and, where ../shared/corpus holds them, the real Shanghai PDFs.
+the tests write theirs) and, where ../shared/corpus holds them, every real budget the tests
+read (pages per second each).
 Parsing is timed in this process (best and median of --repeat runs); ingesting is timed
 through `hub ingest`'s own code path into a fresh SQLite database, --copies documents of
 distinct departments.
@@ -24,8 +25,11 @@ import pdfplumber
 from bench.harness import ROOT, machine
 from hub.catalog import Catalog
 from hub.check import check_document
+from hub.parse.model import Overrides
 from hub.parse.reader import read_document
 from tests.corpus import CORPUS_DIR
+from tests.parse.corpus_figures import CORPUS
+from tests.parse.figures import FIGURES
 from tests.parse.pdfs import FUNCTIONAL_HEADER, FUNCTIONAL_SPANS, FUNCTIONAL_WIDTHS, write_pdf
 from tests.parse.sample_pdf import sample_document
 
@@ -67,28 +71,50 @@ def _write(folder: Path, copies: int) -> list[Path]:
     return paths
 
 
-def _parse_times(path: Path, repeat: int) -> dict[str, Any]:
-    with pdfplumber.open(path) as pdf:
-        pages = len(pdf.pages)
+def _parse_times(
+    path: Path, repeat: int, overrides: Overrides | None = None, narrative: Path | None = None
+) -> dict[str, Any]:
+    pages = 0
+    for file in (path, narrative):
+        if file is not None:
+            with pdfplumber.open(file) as pdf:
+                pages += len(pdf.pages)
     catalog = Catalog.shipped()
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
-        document = read_document(path)
+        document = read_document(path, overrides, narrative)
         check_document(document, catalog)
         timings.append(time.perf_counter() - started)
     return {
-        "file": path.name,
+        "file": path.name + (f" + {narrative.name}" if narrative else ""),
         "pages": pages,
         "best_s": round(min(timings), 3),
         "median_s": round(statistics.median(timings), 3),
+        "pages_per_second": round(pages / min(timings), 1),
         "lines": sum(len(t.rows) for t in document.tables.values()),
     }
 
 
+def _corpus() -> list[tuple[Path, Overrides | None, Path | None]]:
+    """The real budgets the tests read, as the tests read them, where the corpus is here."""
+    found: list[tuple[Path, Overrides | None, Path | None]] = [
+        (CORPUS_DIR / name, None, None) for name in sorted(CORPUS)
+    ]
+    for figures in FIGURES.values():
+        narrative = figures.get("narrative")
+        found.append(
+            (
+                CORPUS_DIR / figures["file"],
+                Overrides(**figures.get("overrides", {})),
+                CORPUS_DIR / narrative if narrative else None,
+            )
+        )
+    return [entry for entry in found if entry[0].is_file()]
+
+
 def _ingest(paths: list[Path]) -> dict[str, Any]:
     from hub.app.ingest import ingest_files
-    from hub.parse.model import Overrides
     from hub.store.engine import Database
     from hub.store.migrate import upgrade_async
 
@@ -116,10 +142,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "results")
     args = parser.parse_args()
     generated = _write(ROOT / ".corpus" / "pdf", max(args.copies, 1))
-    files = [generated[0], *sorted(CORPUS_DIR.glob("*.pdf"))]
+    files = [(generated[0], None, None), *_corpus()]
     report = {
         "machine": machine(),
-        "parse": [_parse_times(path, args.repeat) for path in files],
+        "parse": [_parse_times(path, args.repeat, o, n) for path, o, n in files],
         "ingest": _ingest(generated[: args.copies]),
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -128,12 +154,12 @@ def main() -> None:
     print(
         f"### PDF ({m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}, "
         f"commit {m['commit']})\n\n| file | pages | budget lines | parse + check best s "
-        "| median s |\n|---|---|---|---|---|"
+        "| median s | pages/s |\n|---|---|---|---|---|---|"
     )
     for row in report["parse"]:
         print(
             f"| {row['file']} | {row['pages']} | {row['lines']} | {row['best_s']} | "
-            f"{row['median_s']} |"
+            f"{row['median_s']} | {row['pages_per_second']} |"
         )
     ingest = report["ingest"]
     print(

@@ -5,14 +5,11 @@ a person and cross-checked with a second extraction)."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import cache
 from typing import Any
 
 import pytest
 
-import tests.parse.figures
 from hub.catalog import Catalog
 from hub.check import check_document
 from hub.domain import BudgetTable, LineKind, Measure, Scheme, Side, ThreePublicItem
@@ -21,11 +18,8 @@ from hub.parse.cells import parse_amount
 from hub.parse.model import Document, Overrides, Table
 from hub.parse.reader import read_document
 from tests.corpus import corpus_file
+from tests.parse.figures import FIGURES
 
-FIGURES: dict[str, dict[str, Any]] = {
-    module.name: importlib.import_module(f"tests.parse.figures.{module.name}").FIGURES
-    for module in pkgutil.iter_modules(tests.parse.figures.__path__)
-}
 DOCUMENTS = sorted(FIGURES)
 _MEASURES = {m.value for m in Measure}
 _CATALOG = Catalog.shipped()
