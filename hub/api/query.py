@@ -25,12 +25,13 @@ from hub.api.types.disclosure import (
     Project,
     SummaryLine,
     ThreePublicLine,
+    disclosure_tree,
 )
 from hub.api.types.rollup import MAX_DEPARTMENTS, RollupNode, rollup
 from hub.query.pages import CursorError
 from hub.query.reads import AmbiguousError
 from hub.query.rollups import TABLE_OF_SCHEME, RollupKey
-from hub.query.trees import TreeNode, build_tree
+from hub.query.trees import walk
 from hub.store import entities
 
 __all__ = ["Query"]
@@ -56,18 +57,29 @@ def _number(value: str) -> int:
     return int(value)
 
 
-async def _budget_node(info: Info[Context, None], line_id: int) -> Node | None:
-    [line] = await info.context.reader.load_by_id(entities.BudgetLine, [line_id])
-    if line is None or line.kind is not domain.LineKind.SUBJECT:
+async def _budget_node(
+    info: Info[Context, None], line_id: int | None, key: tuple[int, domain.BudgetTable, str] | None
+) -> Node | None:
+    """A node by its line's id, or (a 类 or 款 its table does not print) by its code."""
+    if line_id is not None:
+        [line] = await info.context.reader.load_by_id(entities.BudgetLine, [line_id])
+        if line is None or line.kind is not domain.LineKind.SUBJECT:
+            return None
+        key = (line.disclosure_id, line.table, line.code or "")
+    assert key is not None
+    disclosure_id, table, code = key
+    [disclosure] = await info.context.reader.load_by_id(entities.Disclosure, [disclosure_id])
+    if disclosure is None:
         return None
-    lines = await info.context.lines.load((line.disclosure_id, line.table))
-    stack: list[TreeNode] = build_tree(lines)
-    while stack:
-        node = stack.pop()
-        if node.line.id == line_id:
-            return BudgetNode(tree=node)
-        stack.extend(node.children)
-    return None
+    roots = await disclosure_tree(info, disclosure_id, table, disclosure.fiscal_year)
+    return next(
+        (
+            BudgetNode(tree=node)
+            for node in walk(roots)
+            if node.line.id == line_id and node.line.code == code
+        ),
+        None,
+    )
 
 
 async def _part(info: Info[Context, None], key: list[str]) -> Node | None:
@@ -109,7 +121,10 @@ async def _node(info: Info[Context, None], type_name: str, key: list[str]) -> No
             return None
         return wrap(row)
     if type_name == "BudgetNode" and len(key) == 1:
-        return await _budget_node(info, _number(key[0]))
+        return await _budget_node(info, _number(key[0]), None)
+    if type_name == "BudgetNode" and len(key) == 3 and key[1] in domain.BudgetTable.__members__:
+        unprinted = (_number(key[0]), domain.BudgetTable(key[1]), _code(key[2]))
+        return await _budget_node(info, None, unprinted)
     if type_name == "Subject" and len(key) == 3 and key[0] in domain.Scheme.__members__:
         return await subject(info, domain.Scheme(key[0]), _code(key[1]), _number(key[2]))
     if type_name == "Part" and len(key) >= 2:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from hub.domain import LineKind, Measure, nearest_ancestor
+from hub.domain import LineKind, Measure, level_of, nearest_ancestor, parent_of
 from hub.store.entities import BudgetLine
 
-__all__ = ["TreeNode", "build_tree", "sum_amounts"]
+__all__ = ["TreeNode", "build_tree", "sum_amounts", "walk"]
 
 Amounts = dict[Measure, int | None]
 
@@ -49,18 +49,52 @@ class TreeNode:
 
 
 def build_tree(lines: list[BudgetLine]) -> list[TreeNode]:
-    """The 类 nodes of a table, in printed order, each with its descendants."""
+    """The 类 nodes of a table, in printed order, each with its descendants.
+
+    A table that prints leaf rows only (项, no 类 or 款 subtotals) still drills 类 → 款 → 项: the
+    ancestors it does not print are nodes with nothing stated, their computed amounts the sum of
+    their leaves (:meth:`TreeNode.computed`)."""
+    subjects = [
+        line
+        for line in sorted(lines, key=lambda line: line.ordinal)
+        if line.kind is LineKind.SUBJECT and line.code
+    ]
+    printed = {line.code for line in subjects}
     nodes: dict[str, TreeNode] = {}
     roots: list[TreeNode] = []
-    for line in sorted(lines, key=lambda line: line.ordinal):
-        if line.kind is not LineKind.SUBJECT or not line.code:
-            continue
-        node = TreeNode(line)
-        parent_code = nearest_ancestor(line.code, nodes)
-        nodes[line.code] = node
+
+    def attach(node: TreeNode, code: str) -> None:
+        parent = parent_of(code)
+        if parent is not None and parent not in printed and parent not in nodes:
+            attach(TreeNode(_unprinted(node.line, parent)), parent)
+        parent_code = nearest_ancestor(code, nodes)
+        nodes[code] = node
         if parent_code is None:
             roots.append(node)
         else:
             node.parent = nodes[parent_code]
             node.parent.children.append(node)
+
+    for line in subjects:
+        assert line.code is not None
+        attach(TreeNode(line), line.code)
     return roots
+
+
+def _unprinted(child: BudgetLine, code: str) -> BudgetLine:
+    """A node the table does not print: no id, nothing stated."""
+    return BudgetLine(
+        disclosure_id=child.disclosure_id,
+        table=child.table,
+        ordinal=0,
+        kind=LineKind.SUBJECT,
+        scheme=child.scheme,
+        code=code,
+        level=level_of(code),
+        printed_name="",
+    )
+
+
+def walk(roots: list[TreeNode]) -> list[TreeNode]:
+    """Every node of the trees, depth first."""
+    return [node for root in roots for node in (root, *walk(root.children))]

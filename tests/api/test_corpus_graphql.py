@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,15 @@ import httpx
 
 from hub.app.ingest import ingest_files
 from hub.app.web import create_app
+from hub.catalog import Catalog
 from hub.config import Settings
+from hub.domain import Scheme
+from hub.money import AmountUnit, wan
+from hub.parse.cells import parse_amount
 from hub.parse.model import Overrides
 from hub.store.engine import Database
 from tests.corpus import NAMES, corpus_file
+from tests.parse.figures import FIGURES
 
 CONTRACT = (Path(__file__).parent / "contract.graphql").read_text(encoding="utf-8")
 
@@ -121,3 +127,80 @@ async def test_rollups_and_listings_include_departments_known_by_name(database: 
         "上海市普陀区人民政府万里街道办事处",
         "上海市普陀区财政局",
     ]
+
+
+async def test_every_corpus_budget_loads_and_answers_by_name(database: Database) -> None:
+    """Every budget of the corpus, of every region, through `hub ingest` and back over GraphQL:
+    the department's name and year, its scope, and each 类 of its functional table."""
+    for figures in FIGURES.values():
+        paths = [corpus_file(figures["file"], figures["sha256"])]
+        if "narrative" in figures:  # a disclosure in two files: named together, paired
+            paths.append(corpus_file(figures["narrative"], _NARRATIVES[figures["narrative"]]))
+        outcomes = await ingest_files(database, paths, Overrides(**figures.get("overrides", {})))
+        assert [o.error for o in outcomes] == [None], figures["file"]
+    for figures in FIGURES.values():
+        functional = figures["functional"]
+        query = f"""{{ disclosure(department: "{figures["department"]}", year: {figures["year"]},
+            scope: {figures["scope"]}) {{
+            year scope
+            functional {{ code name stated {{ total }} computed {{ total }} }}
+            fiscal: tree(table: FISCAL_FUNCTIONAL) {{
+                code name stated {{ total }} computed {{ total }}
+            }}
+        }} }}"""
+        found = (await _ask(database, query))["disclosure"]
+        assert (found["year"], found["scope"]) == (figures["year"], figures["scope"])
+        tree = found["fiscal" if functional.get("table") == "FISCAL_FUNCTIONAL" else "functional"]
+        unit = AmountUnit(functional["unit"])
+        column = functional["columns"].index("total")
+        rows = [[part.strip() for part in row.split("|")] for row in functional["rows"]]
+        stated = {code: amounts[column] for code, _, _, *amounts in rows if len(code) == 3}
+        classes = list(dict.fromkeys(code[:3] for code, *_ in rows if code))
+        kept_by_name = any(not p and not _CATALOG.knows(Scheme.FUNCTIONAL, c) for c, p, *_ in rows)
+        if kept_by_name:  # names the catalog cannot place stay outside the tree
+            classes = [c for c in classes if _CATALOG.knows(Scheme.FUNCTIONAL, c)]
+        # Each 类 as printed, or (leaf-only tables) computed from its 项, named all the same.
+        assert [(n["code"], n["stated"]["total"]) for n in tree] == [
+            (c, _wan(stated[c], unit) if c in stated else None) for c in classes
+        ], figures["file"]
+        assert all(n["name"] for n in tree), figures["file"]
+        grand = next((a for code, _, name, *a in rows if name in {"合计", "总计"}), None)
+        if grand is not None and not kept_by_name:
+            computed = sum(Decimal(n["computed"]["total"] or 0) for n in tree)
+            assert computed == wan(parse_amount(grand[column], unit)[0]), figures["file"]
+
+    # A leaf-only table drills 类 → 款 → 项 all the same; the unprinted 类 has a global id. A 项
+    # printed once per unit (Beijing's five unlabelled blocks) is a node per printed row.
+    beijing = (
+        await _ask(
+            database,
+            """{ disclosure(department: "北京市司法局", year: 2026) {
+                functional { id code name stated { total } computed { total }
+                    children { code children { code computed { total } } } } } }""",
+        )
+    )["disclosure"]["functional"][0]
+    assert (beijing["code"], beijing["name"], beijing["stated"]["total"]) == (
+        "204",
+        "公共安全支出",
+        None,
+    )
+    assert beijing["computed"]["total"] == "25796.589222"  # as 03表 and 04表 print 204
+    assert beijing["children"][0]["code"] == "20406"
+    administration = [
+        n["computed"]["total"] for n in beijing["children"][0]["children"] if n["code"] == "2040601"
+    ]
+    assert administration == ["12482.549431", "1022.607002"]
+    node = f'node(id: "{beijing["id"]}") {{ ... on BudgetNode {{ code computed {{ total }} }} }}'
+    again = await _ask(database, f"{{ {node} }}")
+    assert again["node"] == {"code": "204", "computed": beijing["computed"]}
+
+
+def _wan(printed: str, unit: AmountUnit) -> str | None:
+    amount = wan(parse_amount(printed, unit)[0])
+    return None if amount is None else str(amount)
+
+
+_CATALOG = Catalog.shipped()
+_NARRATIVES = {
+    "bj-sfj-2026-dept.pdf": "68f4235a33f70a6adcc9fc03e08306497157c4e6d59293d2e0663587fde4fcc6"
+}

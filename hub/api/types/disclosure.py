@@ -25,10 +25,10 @@ from hub.api.types.common import (
     part_id,
     wan,
 )
-from hub.query.trees import TreeNode, build_tree
+from hub.query.trees import TreeNode, build_tree, walk
 from hub.store import entities
 
-__all__ = ["BudgetNode", "Disclosure"]
+__all__ = ["BudgetNode", "Disclosure", "disclosure_tree"]
 
 
 @strawberry.type(
@@ -39,7 +39,12 @@ class BudgetNode(Node):
 
     @strawberry.field(description="全局标识 Global id.")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("BudgetNode", self.tree.line.id))
+        line = self.tree.line
+        if line.id is None:  # a 类 or 款 the table does not print: known by its code
+            return strawberry.ID(
+                encode_id("BudgetNode", line.disclosure_id, line.table.value, line.code)
+            )
+        return strawberry.ID(encode_id("BudgetNode", line.id))
 
     @strawberry.field(description="科目编码 Classification code: 215, 21505, 2150517.")
     def code(self) -> str:
@@ -128,6 +133,20 @@ class SummaryLine(Node):
     )
     def amounts(self) -> Amounts:
         return Amounts.of(self.line.amounts(), self.id(), "amounts")
+
+
+async def disclosure_tree(
+    info: Info[Context, None], disclosure_id: int, table: domain.BudgetTable, year: int
+) -> list[TreeNode]:
+    """A disclosure's table as a tree; a 类 or 款 it does not print is named from the catalog."""
+    roots = build_tree(await info.context.lines.load((disclosure_id, table)))
+    unprinted = [node.line for node in walk(roots) if node.line.id is None]
+    if unprinted:
+        catalog = await info.context.reader.catalog()
+        for line in unprinted:
+            if line.scheme is not None and line.code is not None:
+                line.name = catalog.name(line.scheme, line.code, year)
+    return roots
 
 
 @strawberry.type(description="“三公”经费 The “three public” expenses of table 7, in 万元.")
@@ -454,7 +473,17 @@ class Disclosure(Node):
         return await info.context.lines.load((self.row.id, table))
 
     async def _tree(self, info: Info[Context, None], table: domain.BudgetTable) -> list[BudgetNode]:
-        return [BudgetNode(tree=root) for root in build_tree(await self._lines(info, table))]
+        assert self.row.id is not None
+        roots = await disclosure_tree(info, self.row.id, table, self.row.fiscal_year)
+        return [BudgetNode(tree=root) for root in roots]
+
+    @strawberry.field(
+        description="预算表 The 类 nodes of any classified table the document prints "
+        "(财政拨款支出表 by function, 一般公共预算支出表 by economic class, …), with their 款 "
+        "and 项 below; empty where it prints no such table."
+    )
+    async def tree(self, info: Info[Context, None], table: BudgetTable) -> list[BudgetNode]:
+        return await self._tree(info, table)
 
     @strawberry.field(
         description="功能分类 The 类 nodes of table 5, 一般公共预算支出表 by function, with their "
