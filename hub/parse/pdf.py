@@ -22,7 +22,7 @@ from pdfplumber.page import Page as PlumberPage
 from hub.parse.cells import comparable
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
-from hub.parse.vocabulary import looks_like_title, table_of
+from hub.parse.vocabulary import is_project_targets, looks_like_title, table_of
 
 __all__ = ["Cell", "Grid", "Page", "TextLine", "read_pages", "starts_with_table"]
 
@@ -80,6 +80,9 @@ class Page:
 _SLIVER = 8.0
 """Points: rules closer than this are one rule drawn twice."""
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+_LINE_TOLERANCE = 4.0
+"""Points: characters of one line of a cell may sit this far apart in height (福州 prints the
+平 of ≤5137.26平 / 方米 a little higher than the figure)."""
 
 
 def _grids(page: PlumberPage) -> list[Grid]:
@@ -87,7 +90,7 @@ def _grids(page: PlumberPage) -> list[Grid]:
     if not page.edges:  # prose: nothing ruled (lines, rectangles or curves), nothing to look for
         return grids
     for table in page.find_tables(_TABLE_SETTINGS):
-        texts = table.extract()
+        texts = table.extract(y_tolerance=_LINE_TOLERANCE)
         rows: list[tuple[Cell, ...]] = []
         for row, row_texts in zip(table.rows, texts, strict=True):
             cells = [
@@ -154,7 +157,7 @@ def read_pages(source: Source) -> list[Page]:
     """Every page of a PDF source; a file that is not a readable PDF is a ParseError.
 
     Laying a page out cell by cell is the cost of reading a PDF; pages that go on with a table
-    the hub has no model for (dozens of pages of 项目绩效目标表) are skimmed for their titles
+    the hub has no model for (部门整体支出绩效目标表, 政府采购预算表) are skimmed for their titles
     instead, from a fast first pass over the text."""
     try:
         skim = _skimmable(source.data)
@@ -189,7 +192,8 @@ def _skimmable(data: bytes) -> dict[int, list[str]]:
             lines = page.get_textpage().get_text_range().splitlines()
             ruled = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
             titles = [line.strip() for line in lines if looks_like_title(comparable(line))]
-            modelled = [table_of(comparable(title)) is not None for title in titles]
+            folded = [comparable(title) for title in titles]
+            modelled = [table_of(t) is not None or is_project_targets(t) for t in folded]
             if ruled >= _RULED and governing is False and not any(modelled):
                 skimmable[index + 1] = titles
             if titles:

@@ -20,6 +20,7 @@ from hub.parse.errors import ParseError
 from hub.parse.model import (
     Claim,
     GlossaryTerm,
+    Project,
     Section,
     Source,
     Table,
@@ -28,8 +29,15 @@ from hub.parse.model import (
     UnreadTable,
 )
 from hub.parse.pdf import Grid, Page, TextLine
+from hub.parse.pdf_performance import PendingTargets, read_targets
 from hub.parse.pdf_tables import ORDINAL, PendingTable, TableReader, add_fragment
-from hub.parse.vocabulary import is_final_account, looks_like_title, other_table, table_of
+from hub.parse.vocabulary import (
+    is_final_account,
+    is_project_targets,
+    looks_like_title,
+    other_table,
+    table_of,
+)
 
 __all__ = ["ParsedPdf", "looks_like_pdf_layout", "parse_pdf_layout"]
 
@@ -83,6 +91,7 @@ class ParsedPdf:
     administrative_only: bool | None = None
     unread_tables: list[UnreadTable] = field(default_factory=list)
     scope: Scope = Scope.DEPARTMENT
+    projects: list[Project] = field(default_factory=list)
 
 
 def _heading(line: str) -> bool:
@@ -110,7 +119,8 @@ def parse_pdf_layout(
 
     listed: list[BudgetTable] = []
     finished: list[PendingTable] = []
-    pending: PendingTable | None = None
+    targets: list[PendingTargets] = []
+    pending: PendingTable | PendingTargets | None = None
     parts: list[tuple[str, list[tuple[int, str]]]] = []
     unread: list[UnreadTable] = []
 
@@ -121,7 +131,7 @@ def parse_pdf_layout(
     for page in walked:
         if page.skimmed:  # the unread table goes on: only its titles were read
             for line in page.lines:
-                pending = _line(line.text, page.number, pending, finished, unread)
+                pending = _line(line.text, page.number, pending, finished, targets, unread)
             unread_through = page.number
             continue
         lines = [line.text for line in page.lines]
@@ -144,14 +154,16 @@ def parse_pdf_layout(
             if isinstance(block, TextLine):
                 if department is None and (m := _DEPARTMENT.search(block.text)):
                     department = m.group(1)
-                pending = _line(block.text, page.number, pending, finished, unread)
+                pending = _line(block.text, page.number, pending, finished, targets, unread)
                 continue
             captions, grid = _peel(block)
             for caption in captions:
                 if department is None and (m := _DEPARTMENT.search(caption)):
                     department = m.group(1)
-                pending = _line(caption, page.number, pending, finished, unread)
-            if pending is not None:
+                pending = _line(caption, page.number, pending, finished, targets, unread)
+            if isinstance(pending, PendingTargets):
+                pending.fragments.append((page.number, grid))
+            elif pending is not None:
                 if pending.failure is None:
                     try:
                         add_fragment(reader, pending, page.number, grid)
@@ -177,6 +189,9 @@ def parse_pdf_layout(
         year = next((int(m.group(1)) for t in titles if (m := _YEAR.search(t))), None)
     _units(finished)
     tables, three_public = _tables(reader, finished, unread)
+    stated = {t.unit for t in finished if t.unit is not None}
+    projects, unread_targets = read_targets(targets, stated.pop() if len(stated) == 1 else None)
+    unread += unread_targets
     parsed = ParsedPdf(
         title,
         year,
@@ -186,6 +201,7 @@ def parse_pdf_layout(
         three_public,
         unread_tables=unread,
         scope=_scope(cover, finished),
+        projects=projects,
     )
     _prose(parsed, parts)
     return parsed
@@ -255,10 +271,22 @@ def _caption_text(text: str) -> bool:
 def _line(
     text: str,
     page: int,
-    pending: PendingTable | None,
+    pending: PendingTable | PendingTargets | None,
     finished: list[PendingTable],
+    targets: list[PendingTargets],
     unread: list[UnreadTable],
-) -> PendingTable | None:
+) -> PendingTable | PendingTargets | None:
+    folded = comparable(text)
+    if is_project_targets(folded):
+        if isinstance(pending, PendingTargets) and comparable(pending.title) == folded:
+            return pending  # the title printed again over the table's next page
+        targets.append(PendingTargets(text.strip(), page))
+        return targets[-1]
+    if isinstance(pending, PendingTargets):
+        if _title_table(text) is None and not other_table(folded):
+            pending.unit = unit_of(text) or pending.unit
+            return pending
+        pending = None
     if _other_title(text):  # a table the hub does not model: its grids are left alone
         unread.append(UnreadTable(page, text.strip(), _NO_MODEL))
         return None

@@ -156,6 +156,7 @@ def _parse_pdf(source: Source, overrides: Overrides, narrative: Source | None) -
         listed_tables=parsed.listed_tables,
         tables=parsed.tables,
         three_public=parsed.three_public,
+        projects=parsed.projects,
         sections=parsed.sections,
         glossary=parsed.glossary,
         claims=parsed.claims,

@@ -18,15 +18,18 @@ from hub.domain import BudgetTable, Measure
 __all__ = [
     "COLUMN_TERMS",
     "COMPARISON",
+    "TARGET_COLUMNS",
     "TITLE_RULES",
     "TitleRule",
     "column_measure",
     "ignored_column",
     "is_comparison",
     "is_final_account",
+    "is_project_targets",
     "looks_like_title",
     "other_table",
     "table_of",
+    "target_role",
 ]
 
 
@@ -163,6 +166,41 @@ def table_of(folded: str) -> BudgetTable | None:
 def other_table(folded: str) -> bool:
     """A title of a table the hub does not model (项目绩效目标表, 政府采购预算表, …)."""
     return looks_like_title(folded) and table_of(folded) is None
+
+
+def is_project_targets(folded: str) -> bool:
+    """A title of projects' performance targets (项目支出绩效目标表, 项目绩效目标表,
+    部门专项业务经费绩效目标表, 236中央高校…项目绩效目标表, 项目支出绩效表); not the department's
+    overall ones (部门整体支出绩效目标表), which the hub does not model."""
+    return (
+        looks_like_title(folded)
+        and ("绩效目标" in folded or folded.endswith("项目支出绩效表"))
+        and not any(word in folded for word in _NOT_PROJECT_TARGETS)
+        and not is_final_account(folded)
+    )
+
+
+_NOT_PROJECT_TARGETS = ("整体", "情况表", "评价")
+
+# The columns of a performance-target table, by the words of their headers, the more specific
+# first: a role of hub.parse.pdf_performance, or None for a column printed beside them (分值,
+# 评（扣）分标准, 指标值内容, 备注, 单位编码).
+TARGET_COLUMNS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"一级指标"), "level1"),
+    (re.compile(r"二级指标"), "level2"),
+    (re.compile(r"三级指标|指标名称|^绩效指标$"), "name"),
+    (re.compile(r"性质|指标值类型|指标类型"), "comparator"),
+    (re.compile(r"度量单位|计量单位|^单位$"), "unit"),
+    (re.compile(r"(?:指标|目标)值$"), "value"),
+    (re.compile(r"项目\)?名称"), "project"),
+    (re.compile(r"^(?:项目|资金)总额|^项目金额|^金额"), "amount"),
+    (re.compile(r"^(?:年度)?(?:绩效)?目标$|^年度绩效目标|^项目绩效目标"), "target"),
+)
+
+
+def target_role(folded: str) -> str | None:
+    """The role of a performance-target column from its (folded) header text, or None."""
+    return next((role for pattern, role in TARGET_COLUMNS if pattern.search(folded)), None)
 
 
 def is_final_account(folded: str) -> bool:

@@ -338,23 +338,23 @@ def test_a_table_the_layout_does_not_read_is_left_whole_and_said(tmp_path: Path)
     from tests.parse.sample_pdf import sample_document
 
     document = sample_document()
-    header: list[list[str | Any]] = [["一级指标", "二级指标", "三级指标", "指标值"]]
+    header: list[list[str | Any]] = [["采购项目", "采购品目", "数量", "金额"]]
     document.tables.append(
         PdfTable(
-            title="2024年部门项目绩效目标表",
+            title="2024年部门政府采购预算表",
             unit="万元",
             header=header,
             spans=[],
             widths=[120.0, 120, 200, 100],
             fragments=[
-                [["产出指标", "数量指标", "普查户数", "≥1000户"]],
-                [["效益指标", "社会效益", "满意度", "≥90%"]],
+                [["普查设备", "计算机", "20", "12.00"]],
+                [["普查服务", "印刷服务", "1", "3.50"]],
             ],
         )
     )
     read = read_document(write_pdf(tmp_path / "more.pdf", document))
     assert read.unread_tables == [
-        UnreadTable(13, "2024年部门项目绩效目标表", "a table the hub has no model for")
+        UnreadTable(13, "2024年部门政府采购预算表", "a table the hub has no model for")
     ]
     assert read.three_public is not None
     assert len(read.three_public.rows) == 7
