@@ -26,6 +26,7 @@ from hub.money import AmountUnit
 __all__ = [
     "Claim",
     "Document",
+    "Draft",
     "GlossaryTerm",
     "Identity",
     "IndicatorRow",
@@ -244,6 +245,31 @@ class Overrides:
     region_code: str | None = None
     department_code: str | None = None
     department_name: str | None = None
+
+
+@dataclass
+class Draft:
+    """What a layout reads from a document, before whose budget it is is settled: one type for
+    every layout (:class:`hub.parse.reader.Layout`)."""
+
+    title: str
+    fiscal_year: int | None
+    listed_tables: list[BudgetTable]
+    tables: dict[BudgetTable, Table]
+    three_public: ThreePublicTable | None
+    department_code: str | None = None
+    department_name: str | None = None
+    """As the document prints it (its cover, 部门名称：…, its department row)."""
+    units: tuple[UnitInfo, ...] = ()
+    scope: Scope = Scope.DEPARTMENT
+    projects: list[Project] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    administrative_only: bool | None = None
+    unread_tables: list[UnreadTable] = field(default_factory=list)
+    last_line: int | None = None
+    """The line reading stopped at, for a text (where a missing table was looked for)."""
 
 
 @dataclass

@@ -58,6 +58,8 @@ class Grid:
 class TextLine:
     top: float
     text: str
+    x0: float = 0.0
+    x1: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _page(number: int, page: PlumberPage) -> Page:
         return not any(t - 1 <= top <= b + 1 for t, b in boxes)
 
     lines = tuple(
-        TextLine(line["top"], line["text"].strip())
+        TextLine(line["top"], line["text"].strip(), line["x0"], line["x1"])
         for line in page.filter(outside).extract_text_lines(layout=False, strip=True)
         if line["text"].strip()
     )

@@ -9,7 +9,6 @@ Departments print no codes: they are known by name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from hub.catalog import Catalog
 from hub.domain import BudgetTable, Scope
@@ -18,14 +17,10 @@ from hub.parse import narrative
 from hub.parse.cells import comparable, cut_unit, unit_of
 from hub.parse.errors import ParseError
 from hub.parse.model import (
-    Claim,
-    GlossaryTerm,
-    Project,
-    Section,
+    Draft,
     Source,
     Table,
     ThreePublicTable,
-    UnitInfo,
     UnreadTable,
 )
 from hub.parse.pdf import Grid, Page, TextLine
@@ -39,7 +34,7 @@ from hub.parse.vocabulary import (
     table_of,
 )
 
-__all__ = ["ParsedPdf", "looks_like_pdf_layout", "parse_pdf_layout"]
+__all__ = ["looks_like_pdf_layout", "parse_pdf_layout"]
 
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _CONTENTS = re.compile(r"…|\.{4,}|目\s*录")
@@ -74,26 +69,6 @@ def _captions(page: Page) -> list[str]:
     return [caption for grid in page.grids for caption in _peel(grid)[0]]
 
 
-@dataclass
-class ParsedPdf:
-    """What the layout yields, before the identity is settled."""
-
-    title: str
-    fiscal_year: int | None
-    department_name: str | None
-    listed_tables: list[BudgetTable]
-    tables: dict[BudgetTable, Table]
-    three_public: ThreePublicTable | None
-    sections: list[Section] = field(default_factory=list)
-    glossary: list[GlossaryTerm] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    units: tuple[UnitInfo, ...] = ()
-    administrative_only: bool | None = None
-    unread_tables: list[UnreadTable] = field(default_factory=list)
-    scope: Scope = Scope.DEPARTMENT
-    projects: list[Project] = field(default_factory=list)
-
-
 def _heading(line: str) -> bool:
     text = comparable(line)
     return 0 < len(text) <= 30 and not text.endswith(("。", "；")) and not ORDINAL.match(text)
@@ -101,7 +76,7 @@ def _heading(line: str) -> bool:
 
 def parse_pdf_layout(
     source: Source, pages: list[Page], catalog: Catalog, narrative: list[Page] | None = None
-) -> ParsedPdf:
+) -> Draft:
     """Read a disclosure's pages; ``narrative`` holds the pages of its other file where it is
     published as two (Beijing: 附件1 the narrative with the cover, 附件2 the tables)."""
     first = narrative[0] if narrative else (pages[0] if pages else None)
@@ -162,7 +137,7 @@ def parse_pdf_layout(
                     department = m.group(1)
                 pending = _line(caption, page.number, pending, finished, targets, unread)
             if isinstance(pending, PendingTargets):
-                pending.fragments.append((page.number, grid))
+                pending.fragments.append((page.number, grid, _around(page, block)))
             elif pending is not None:
                 if pending.failure is None:
                     try:
@@ -192,13 +167,13 @@ def parse_pdf_layout(
     stated = {t.unit for t in finished if t.unit is not None}
     projects, unread_targets = read_targets(targets, stated.pop() if len(stated) == 1 else None)
     unread += unread_targets
-    parsed = ParsedPdf(
+    parsed = Draft(
         title,
         year,
-        department,
         listed,
         tables,
         three_public,
+        department_name=department,
         unread_tables=unread,
         scope=_scope(cover, finished),
         projects=projects,
@@ -238,6 +213,16 @@ def _tables(
 _NO_MODEL = "a table the hub has no model for"
 _PEEL_WIDTH = 0.9
 _LABEL_ONLY = re.compile(r"^(?:部门)?(?:公开|预算)?表?[0-9一二三四五六七八九十]+表?$")
+
+
+def _around(page: Page, grid: Grid) -> tuple[TextLine, ...]:
+    """The page's text lines between a grid and the grids above and below it."""
+    at = page.grids.index(grid)
+    upper = page.grids[at - 1].bottom if at else float("-inf")
+    lower = page.grids[at + 1].top if at + 1 < len(page.grids) else float("inf")
+    return tuple(
+        line for line in page.lines if upper < line.top < grid.top or grid.bottom < line.top < lower
+    )
 
 
 def _peel(grid: Grid) -> tuple[list[str], Grid]:
@@ -318,7 +303,7 @@ def _cover_department(cover: list[str]) -> str | None:
     return text if 2 <= len(text) <= 40 else None
 
 
-def _prose(parsed: ParsedPdf, parts: list[tuple[str, list[tuple[int, str]]]]) -> None:
+def _prose(parsed: Draft, parts: list[tuple[str, list[tuple[int, str]]]]) -> None:
     """Sections, glossary, units and stated amounts from the parts of prose, by heading."""
     prose: list[narrative.Paragraph] = []
     for heading, numbered in parts:

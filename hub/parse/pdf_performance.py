@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from hub.money import AmountUnit
 from hub.parse.cells import comparable, indicator_value, parse_amount
 from hub.parse.model import IndicatorRow, Project, UnreadTable
-from hub.parse.pdf import Cell, Grid
-from hub.parse.vocabulary import target_role
+from hub.parse.pdf import Cell, Grid, TextLine
+from hub.parse.vocabulary import looks_like_title, target_role
 
 __all__ = ["PendingTargets", "read_targets"]
 
@@ -32,7 +32,8 @@ class PendingTargets:
     title: str
     page: int
     unit: AmountUnit | None = None
-    fragments: list[tuple[int, Grid]] = field(default_factory=list)
+    fragments: list[tuple[int, Grid, tuple[TextLine, ...]]] = field(default_factory=list)
+    """Each grid with its page and the page's text lines just above and below it."""
 
 
 class _Unread(Exception):
@@ -94,6 +95,10 @@ _CARD_TARGET = re.compile(r"^(?:年度)?(?:总体)?(?:绩效)?目标$")
 _CARD_AMOUNT = "资金总额"
 _CARD_UNIT = re.compile(r"[(（](千元|万元|元)[)）]")
 _TOTAL = {"合计", "总计"}
+_PROJECT_ROLES = {"project", "amount", "target"}
+_CELL_ROLES = {"project", "amount", "level1", "level2", "name", "value"}
+"""Columns narrow enough that a line within one of them is a cell's text."""
+_PAGE_NUMBER = re.compile(r"[-—第\s]*\d+[\s页—-]*")
 _FIGURE = re.compile(r"[-—]+|-?[\d,]+(?:\.\d+)?")
 
 
@@ -112,11 +117,15 @@ class _Reading:
     levels: tuple[str, str] = ("", "")
     loose: list[tuple[int, str]] = field(default_factory=list)
     """Rows read before a header or a card, as (page, first text)."""
+    doubtful: bool = False
+    """Whose the rows are is not certain: they are passed by until a row names a project."""
+    doubts: list[tuple[int, str]] = field(default_factory=list)
+    """Why projects were dropped, as (page, reason)."""
 
     def start(self, page: int, name: str, amount: str | None, target: str | None) -> None:
         self.current = Project(page, name, self._amount(page, amount), target or None, [])
         self.projects.append(self.current)
-        self.levels = ("", "")
+        self.levels, self.doubtful = ("", ""), False
 
     def _amount(self, page: int, text: str | None) -> int | None:
         if text is None or not comparable(text).strip("-—"):
@@ -128,16 +137,61 @@ class _Reading:
         except ValueError as exc:
             raise _Unread(page, f"the amount {text!r}: {exc}") from None
 
-    def grid(self, page: int, grid: Grid) -> None:
+    def grid(self, page: int, grid: Grid, around: tuple[TextLine, ...]) -> None:
         rows = grid.rows
         headers = {
             i: h for i, row in enumerate(rows) if (h := _header(row, rows[i - 1] if i else ()))
         }
+        own = self._own_columns(_PROJECT_ROLES)
+        if not headers and own and not _covers(grid, own):
+            self._doubt(page, "the projects' own columns are not ruled on this page")
+            return
+        goes_on = not headers and not (rows and _texts(rows[0])[:1] == [_CARD_NAME])
+        if goes_on and self._overflow([line for line in around if line.top < grid.top]):
+            self._doubt(page, "a cell's text is printed above the table's first rule")
         for i, row in enumerate(rows):
             if i in headers:
                 self.header, self.loose = headers[i], []
             elif not (i + 1 in headers and headers[i + 1].listed):  # not a list's upper header
                 self.row(page, row)
+        below = [line for line in around if line.top > grid.bottom]
+        opens = next((i for i, line in enumerate(below) if _opens_table(line.text)), len(below))
+        if self._overflow(below[:opens]):  # the lines up to a heading or title below
+            self._doubt(page, "a cell's text is printed below the table's last rule")
+
+    def _overflow(self, lines: list[TextLine]) -> bool:
+        """Whether a line lies within one column of the header, outside the rules: a merged
+        cell's text printed beyond the page's grid (its cell split by the page break)."""
+        if self.header is None:
+            return False
+        columns = [(x0, x1) for r, x0, x1 in self.header.columns if r in _CELL_ROLES]
+        return any(
+            x0 - _SLACK <= line.x0 and line.x1 <= x1 + _SLACK
+            for line in lines
+            if not _PAGE_NUMBER.fullmatch(line.text)
+            for x0, x1 in columns
+        )
+
+    def _own_columns(self, roles: set[str]) -> tuple[float, float] | None:
+        """The horizontal extent of a list's columns of the given roles (项目名称, 金额 …)."""
+        if self.header is None or not self.header.listed:
+            return None
+        own = [(x0, x1) for r, x0, x1 in self.header.columns if r in roles]
+        return min(x0 for x0, _ in own), max(x1 for _, x1 in own)
+
+    def _doubt(self, page: int, reason: str) -> None:
+        """Where the rows here belong is not certain (a cell's text printed outside the rules):
+        the project read last is dropped, and in a list the next one, whose name is unread."""
+        if self.doubtful:
+            return  # said already
+        listed = self.header is not None and self.header.listed
+        dropped = self.current.name if self.current else "a project"
+        if listed:
+            dropped += " and the project after it"
+        if self.current is not None:
+            self.projects.remove(self.current)
+        self.doubts.append((page, f"{reason}: the targets of {dropped} are not stored"))
+        self.current, self.doubtful = None, True
 
     def row(self, page: int, row: tuple[Cell, ...]) -> None:
         texts = _texts(row)
@@ -170,6 +224,9 @@ class _Reading:
                 self.unit = AmountUnit(match.group(1))
         if _CARD_TARGET.match(folded[0]) and len(texts) > 1:
             self.current.annual_target = texts[1]
+        elif len(texts) == 1 and self.current.amount is not None and not self.current.annual_target:
+            # the target whose label (年度总体目标) is printed beyond the page's rules
+            self.current.annual_target = None if _FIGURE.fullmatch(folded[0]) else texts[0]
         at = next((i for i, text in enumerate(folded) if _CARD_AMOUNT in text), None)
         if at is not None:
             figures = [t for t in texts[at + 1 :] if _FIGURE.fullmatch(comparable(t))]
@@ -187,7 +244,7 @@ class _Reading:
             if self.current is None or (name, amount) != (self.current.name, self.current.amount):
                 self.start(page, name, placed.get("amount"), placed.get("target"))
             # else the project printed again over the next page: it goes on
-        if not {"name", "value"} & placed.keys():  # no indicator, or an empty template's
+        if self.doubtful or not {"name", "value"} & placed.keys():  # or an empty template's
             return
         if self.current is None:
             raise _Unread(page, f"the indicator {placed.get('name', '')!r} has no project above it")
@@ -233,16 +290,32 @@ def read_targets(
             reading, first = _Reading(), table.title
         first = first or table.title
         reading.unit = table.unit or reading.unit or default_unit
+        title = table.title if table.title == first else f"{first} … {table.title}"
         try:
-            for page, grid in table.fragments:
-                reading.grid(page, grid)
+            for page, grid, around in table.fragments:
+                reading.grid(page, grid, around)
             reading.close()
         except _Unread as exc:
-            title = table.title if table.title == first else f"{first} … {table.title}"
             unread.append(UnreadTable(exc.page, title, exc.reason, failed=True))
             reading, first = _Reading(), ""  # none of the table's projects is kept
+        unread += [UnreadTable(page, title, why, failed=True) for page, why in reading.doubts]
+        reading.doubts = []
     # An empty card (a template printed with no project in it) is no project.
     return [p for p in projects + reading.projects if p.name or p.indicators], unread
+
+
+_HEADING = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+
+
+def _opens_table(text: str) -> bool:
+    """A heading or a title: what follows it is the next table's, not this one's."""
+    return bool(_HEADING.match(text.strip())) or looks_like_title(comparable(text))
+
+
+def _covers(grid: Grid, extent: tuple[float, float]) -> bool:
+    """Whether some cell of the grid lies under the given columns."""
+    x0, x1 = extent
+    return any(x0 <= (cell.x0 + cell.x1) / 2 <= x1 for row in grid.rows for cell in row)
 
 
 def _starts_afresh(grid: Grid) -> bool:

@@ -5,20 +5,20 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from hub.catalog import Catalog, read_regions
-from hub.domain import BudgetTable, LineKind, Scope, SourceFormat
+from hub.domain import BudgetTable, SourceFormat
 from hub.parse.errors import ParseError
-from hub.parse.model import Document, Identity, Overrides, Source, Table, UnitInfo
+from hub.parse.model import Document, Draft, Identity, Overrides, Source
 from hub.parse.pdf import read_pages
 from hub.parse.pdf_layout import looks_like_pdf_layout, parse_pdf_layout, titles
 from hub.parse.source import read_source
 from hub.parse.text_layout import looks_like_text_layout, parse_text_layout
 
-__all__ = ["parse_document", "read_document"]
+__all__ = ["LAYOUTS", "Layout", "PdfLayout", "TextLayout", "parse_document", "read_document"]
 
 _REGION = re.compile(r"^(.{2,8}?[省市州盟])(.{1,4}?[区县旗])?")
-_TITLE_DEPARTMENT = re.compile(r"^(.+?)\s*20\d\d\s*年")
 
 
 def read_document(
@@ -33,69 +33,104 @@ def read_document(
 def parse_document(
     source: Source, overrides: Overrides | None = None, narrative: Source | None = None
 ) -> Document:
-    """Parse a decoded source with the parser of its layout."""
+    """Parse a decoded source with the layout that recognises it."""
     overrides = overrides or Overrides()
-    if narrative is not None and (
-        source.format is not SourceFormat.PDF or narrative.format is not SourceFormat.PDF
-    ):
-        raise ParseError(source.name, None, "only PDFs are read as a pair of files")
-    if source.format is SourceFormat.PDF:
-        return _parse_pdf(source, overrides, narrative)
-    if not looks_like_text_layout(source.text):
+    layout = next((layout for layout in LAYOUTS if layout.detect(source)), None)
+    if layout is None:
         raise ParseError(
             source.name,
             None,
             "unrecognised layout: expected a budget disclosure with tab-separated tables "
             "under titles such as 一般公共预算支出表",
         )
-    parsed = parse_text_layout(source)
-    if BudgetTable.GENERAL_FUNCTIONAL not in parsed.tables:
+    if narrative is not None and (
+        source.format is not SourceFormat.PDF or narrative.format is not SourceFormat.PDF
+    ):
+        raise ParseError(source.name, None, "only PDFs are read as a pair of files")
+    draft = layout.read(source, narrative)
+    if not _FUNCTIONAL & set(draft.tables):
+        recognised = ", ".join(t.value for t in draft.tables) or "none"
         raise ParseError(
             source.name,
-            parsed.last_line,
-            "no 一般公共预算支出表 (table 5) found before the end of the file: "
-            "is the document truncated?",
+            draft.last_line,
+            f"no functional table (一般公共预算支出表 or 财政拨款支出表) found; tables recognised: "
+            f"{recognised}: is the document truncated, or not a budget disclosure?",
         )
-    tables = list(parsed.tables.values())
-    departments = _longest_names(tables, LineKind.DEPARTMENT)
-    units = _longest_names(tables, LineKind.UNIT)
-    code = overrides.department_code or next(iter(departments), None)
-    from_title = _TITLE_DEPARTMENT.match(parsed.title)
-    identity = _identity(
-        source,
-        parsed.title,
-        parsed.fiscal_year,
-        code,
-        (departments.get(code) if code else None) or (from_title.group(1) if from_title else None),
-        tuple(UnitInfo(c, n) for c, n in units.items()),
-        overrides,
-    )
     return Document(
         source=source,
-        title=parsed.title,
-        identity=identity,
-        listed_tables=parsed.listed_tables,
-        tables=parsed.tables,
-        three_public=parsed.three_public,
-        projects=parsed.projects,
-        sections=parsed.sections,
-        glossary=parsed.glossary,
+        title=draft.title,
+        identity=_identity(source, draft, overrides),
+        listed_tables=draft.listed_tables,
+        tables=draft.tables,
+        three_public=draft.three_public,
+        projects=draft.projects,
+        sections=draft.sections,
+        glossary=draft.glossary,
+        claims=draft.claims,
+        administrative_only=draft.administrative_only,
+        unread_tables=draft.unread_tables,
+        narrative=narrative,
     )
 
 
-def _longest_names(tables: list[Table], kind: LineKind) -> dict[str, str]:
-    """The fullest printed name of each department or unit code (PDF columns cut names short)."""
-    names: dict[str, str] = {}
-    for table in tables:
-        for row in table.rows:
-            if (
-                row.kind is kind
-                and row.code
-                and len(row.printed_name) > len(names.get(row.code, ""))
-            ):
-                names[row.code] = row.printed_name
-    return names
+class Layout(Protocol):
+    """A family of documents the hub reads: how to tell one, and how to read it into a draft.
+    A province that prints the standard tables in a new way needs new vocabulary
+    (:mod:`hub.parse.vocabulary`), at most a layout of its own here."""
 
+    def detect(self, source: Source) -> bool: ...
+
+    def read(self, source: Source, narrative: Source | None) -> Draft: ...
+
+
+class TextLayout:
+    """The text PDF conversion produces: tab-separated tables under Markdown-like headings."""
+
+    def detect(self, source: Source) -> bool:
+        return source.format is not SourceFormat.PDF and looks_like_text_layout(source.text)
+
+    def read(self, source: Source, narrative: Source | None) -> Draft:
+        return parse_text_layout(source)
+
+
+class PdfLayout:
+    """A PDF of ruled tables under their titles, any province's (:mod:`hub.parse.pdf_layout`)."""
+
+    def detect(self, source: Source) -> bool:
+        return source.format is SourceFormat.PDF
+
+    def read(self, source: Source, narrative: Source | None) -> Draft:
+        pages = read_pages(source)
+        if not any(page.lines or page.grids for page in pages):
+            raise ParseError(
+                source.name,
+                None,
+                "the PDF has no text layer (a scanned document?): nothing to read",
+            )
+        found = titles(pages)
+        finals = [t for t in found if "决算" in t]
+        if finals and not looks_like_pdf_layout(pages):
+            raise ParseError(
+                source.name,
+                None,
+                "a final account (决算), not a budget (预算): final accounts are not read yet "
+                f"(tables such as {finals[0].strip()!r})",
+            )
+        if not looks_like_pdf_layout(pages):
+            seen = "; ".join(dict.fromkeys(t.strip() for t in found[:5])) or "none"
+            raise ParseError(
+                source.name,
+                None,
+                f"not a budget disclosure the reader knows: tables recognised: none of the "
+                f"standard ones (titles seen: {seen}); not found: 收支总表, 一般公共预算支出表, "
+                "一般公共预算基本支出表, “三公”经费支出表",
+            )
+        prose = read_pages(narrative) if narrative else None
+        return parse_pdf_layout(source, pages, _shipped_catalog(), prose)
+
+
+LAYOUTS: tuple[Layout, ...] = (PdfLayout(), TextLayout())
+"""The layouts, asked in order."""
 
 _CENTRAL = ("国家", "中华人民共和国", "中央")
 _FUNCTIONAL = {BudgetTable.GENERAL_FUNCTIONAL, BudgetTable.FISCAL_FUNCTIONAL}
@@ -106,76 +141,11 @@ def _shipped_catalog() -> Catalog:
     return Catalog.shipped()
 
 
-def _parse_pdf(source: Source, overrides: Overrides, narrative: Source | None) -> Document:
-    pages = read_pages(source)
-    prose = read_pages(narrative) if narrative else None
-    if not any(page.lines or page.grids for page in pages):
-        raise ParseError(
-            source.name, None, "the PDF has no text layer (a scanned document?): nothing to read"
-        )
-    found = titles(pages)
-    finals = [t for t in found if "决算" in t]
-    if finals and not looks_like_pdf_layout(pages):
-        raise ParseError(
-            source.name,
-            None,
-            "a final account (决算), not a budget (预算): final accounts are not read yet "
-            f"(tables such as {finals[0].strip()!r})",
-        )
-    if not looks_like_pdf_layout(pages):
-        seen = "; ".join(dict.fromkeys(t.strip() for t in found[:5])) or "none"
-        raise ParseError(
-            source.name,
-            None,
-            f"not a budget disclosure the reader knows: tables recognised: none of the standard "
-            f"ones (titles seen: {seen}); not found: 收支总表, 一般公共预算支出表, "
-            "一般公共预算基本支出表, “三公”经费支出表",
-        )
-    parsed = parse_pdf_layout(source, pages, _shipped_catalog(), prose)
-    if not _FUNCTIONAL & set(parsed.tables):
-        recognised = ", ".join(t.value for t in parsed.tables) or "none"
-        raise ParseError(
-            source.name,
-            None,
-            f"no functional table (一般公共预算支出表 or 财政拨款支出表) found; tables recognised: "
-            f"{recognised}: is the document truncated, or not a budget disclosure?",
-        )
-    return Document(
-        source=source,
-        title=parsed.title,
-        identity=_identity(
-            source,
-            parsed.title,
-            parsed.fiscal_year,
-            overrides.department_code,
-            parsed.department_name,
-            parsed.units,
-            overrides,
-            parsed.scope,
-        ),
-        listed_tables=parsed.listed_tables,
-        tables=parsed.tables,
-        three_public=parsed.three_public,
-        projects=parsed.projects,
-        sections=parsed.sections,
-        glossary=parsed.glossary,
-        claims=parsed.claims,
-        administrative_only=parsed.administrative_only,
-        unread_tables=parsed.unread_tables,
-        narrative=narrative,
-    )
-
-
-def _identity(
-    source: Source,
-    title: str,
-    fiscal_year: int | None,
-    code: str | None,
-    printed: str | None,
-    units: tuple[UnitInfo, ...],
-    overrides: Overrides,
-    scope: Scope = Scope.DEPARTMENT,
-) -> Identity:
+def _identity(source: Source, draft: Draft, overrides: Overrides) -> Identity:
+    printed = draft.department_name
+    units = draft.units
+    title, fiscal_year, scope = draft.title, draft.fiscal_year, draft.scope
+    code = overrides.department_code or draft.department_code
     name = overrides.department_name or printed
     if not name:
         raise ParseError(

@@ -28,6 +28,7 @@ from hub.parse.cells import (
 )
 from hub.parse.errors import ParseError
 from hub.parse.model import (
+    Draft,
     GlossaryTerm,
     IndicatorRow,
     Project,
@@ -37,9 +38,10 @@ from hub.parse.model import (
     Table,
     ThreePublicRow,
     ThreePublicTable,
+    UnitInfo,
 )
 
-__all__ = ["ParsedText", "looks_like_text_layout", "parse_text_layout"]
+__all__ = ["looks_like_text_layout", "parse_text_layout"]
 
 _SCHEMES = {
     BudgetTable.GENERAL_FUNCTIONAL: Scheme.FUNCTIONAL,
@@ -63,21 +65,6 @@ def looks_like_text_layout(text: str) -> bool:
 
 
 @dataclass
-class ParsedText:
-    """What the text layout yields, before the identity is settled."""
-
-    title: str
-    fiscal_year: int | None
-    listed_tables: list[BudgetTable]
-    tables: dict[BudgetTable, Table]
-    three_public: ThreePublicTable | None
-    projects: list[Project]
-    sections: list[Section]
-    glossary: list[GlossaryTerm]
-    last_line: int
-
-
-@dataclass
 class _Caption:
     """The title and unit lines seen since the last table: they belong to the next one."""
 
@@ -97,7 +84,7 @@ class _Context:
     target: str | None = None
 
 
-def parse_text_layout(source: Source) -> ParsedText:
+def parse_text_layout(source: Source) -> Draft:
     return _Parser(source).parse()
 
 
@@ -118,7 +105,7 @@ class _Parser:
 
     # The document's outline: title, contents, headings, prose.
 
-    def parse(self) -> ParsedText:
+    def parse(self) -> Draft:
         title, title_line = self._title()
         listed, body = self._contents(title_line)
         number = body
@@ -131,12 +118,18 @@ class _Parser:
             number += 1
         self._flush()
         year = _YEAR.search(title)
-        return ParsedText(
+        tables = list(self.tables.values())
+        departments = _longest_names(tables, LineKind.DEPARTMENT)
+        code = next(iter(departments), None)
+        return Draft(
             title=title,
             fiscal_year=int(year.group(1)) if year else None,
             listed_tables=listed,
             tables=self.tables,
             three_public=self.three_public,
+            department_code=code,
+            department_name=departments[code] if code else _title_department(title),
+            units=tuple(UnitInfo(c, n) for c, n in _longest_names(tables, LineKind.UNIT).items()),
             projects=self.projects,
             sections=self.sections,
             glossary=self.glossary,
@@ -574,3 +567,26 @@ def _is_subheader(cells: Cells, code_col: int, name_col: int) -> bool:
 def _quantum(unit: AmountUnit, decimals: int) -> int:
     """One unit of the last printed decimal place, in fen."""
     return max(unit.fen // int(10 ** min(decimals, 6)), 1)
+
+
+def _longest_names(tables: list[Table], kind: LineKind) -> dict[str, str]:
+    """The fullest printed name of each department or unit code (PDF columns cut names short)."""
+    names: dict[str, str] = {}
+    for table in tables:
+        for row in table.rows:
+            if (
+                row.kind is kind
+                and row.code
+                and len(row.printed_name) > len(names.get(row.code, ""))
+            ):
+                names[row.code] = row.printed_name
+    return names
+
+
+_TITLE_DEPARTMENT = re.compile(r"^(.+?)\s*20\d\d\s*年")
+
+
+def _title_department(title: str) -> str | None:
+    """The department a title names before its year (咸宁市经信局 2023 年部门预算公开)."""
+    match = _TITLE_DEPARTMENT.match(title)
+    return match.group(1) if match else None

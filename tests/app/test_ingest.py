@@ -33,7 +33,8 @@ BAD = {
     "broken.pdf": (b"%PDF-1.7\n\x00\x00\x01binary", "broken.pdf: not a readable PDF"),
     "truncated.txt": (
         ("\n".join(TEXT.split("\n")[:186]) + "\n").encode(),
-        "truncated.txt:186: no 一般公共预算支出表 (table 5) found before the end of the file",
+        "truncated.txt:186: no functional table (一般公共预算支出表 or 财政拨款支出表) found; "
+        "tables recognised: INCOME_EXPENDITURE_SUMMARY: is the document truncated",
     ),
     "garbled.txt": (
         TEXT.replace("\t2798.00\t", "\t3814.5x\t", 1).encode(),

@@ -44,6 +44,10 @@ class PdfTable:
     a line of its own, a unit split over two lines); [] prints nothing above the grid."""
     page_break: bool = True
     """Whether the next table starts on a new page (False: two tables on one page)."""
+    align: str = "CENTER"
+    """Where the grid stands between the margins (CENTER, LEFT, RIGHT)."""
+    note_indent: float = 0.0
+    """Points from the left margin to the note below the grid."""
 
 
 @dataclass
@@ -70,7 +74,7 @@ def _grid(table: PdfTable, rows: list[Cells], header: bool) -> Table:
     ]
     if header:
         style += [("SPAN", start, end) for start, end in table.spans]
-    return Table(data, colWidths=table.widths, style=TableStyle(style))
+    return Table(data, colWidths=table.widths, style=TableStyle(style), hAlign=table.align)
 
 
 def _footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
@@ -103,7 +107,8 @@ def write_pdf(path: Path, document: PdfDocument) -> Path:
                 story.append(PageBreak())
             story.append(_grid(table, rows, header=n == 0 or table.repeat_header))
         if table.note:
-            story.append(Paragraph(table.note, TEXT))
+            indented = ParagraphStyle("note", parent=TEXT, leftIndent=table.note_indent)
+            story.append(Paragraph(table.note, indented))
         story.append(PageBreak() if table.page_break else Spacer(1, 18))
     SimpleDocTemplate(str(path), pagesize=landscape(A4)).build(
         story, onFirstPage=_footer, onLaterPages=_footer

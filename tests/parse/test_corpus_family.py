@@ -1,7 +1,7 @@
 """The corpus budgets of every region, read by the one reader: each amount of the functional
 (一般公共预算支出) and economic (基本支出) tables row by row and column by column, the summary
-totals and the “三公” figures, against the figures in tests/parse/figures (read off the PDFs by
-a person and cross-checked with a second extraction)."""
+totals, the “三公” figures and every project's performance targets, against the figures in
+tests/parse/figures (read off the PDFs by a person and cross-checked with a second extraction)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hub.catalog import Catalog
 from hub.check import check_document
 from hub.domain import BudgetTable, LineKind, Measure, Scheme, Side, ThreePublicItem
 from hub.money import AmountUnit
-from hub.parse.cells import parse_amount
+from hub.parse.cells import comparable, parse_amount
 from hub.parse.model import Document, Overrides, Table
 from hub.parse.reader import read_document
 from tests.corpus import corpus_file
@@ -186,3 +186,60 @@ def test_three_public_rows_by_unit_or_year_are_kept_beside_the_department(
     assert table is not None
     read = [r.amount for r in table.rows if r.breakdown == breakdown and r.item is item]
     assert read[:1] == [_fen(amount, table.unit)]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_projects_and_their_indicators(name: str) -> None:
+    """Every project of the 项目绩效目标表 (page, name, amount, the start of its target) and
+    every indicator (page, 一级 / 二级 / 三级指标, 指标值), in printed order."""
+    expected = FIGURES[name].get("projects")
+    document = _read(name)
+    if expected is None:  # the document prints no project targets in a ruled table
+        assert document.projects == []
+        return
+    read: list[tuple[object, ...]] = []
+    for project in document.projects:
+        target = comparable(project.annual_target or "")[:12]
+        read.append(("P", project.line, comparable(project.name), project.amount, target))
+        read += [
+            ("I", i.line, *map(comparable, (i.level1, i.level2, i.name, i.value_text)))
+            for i in project.indicators
+        ]
+    unit = AmountUnit(expected["unit"])
+    printed: list[tuple[object, ...]] = []
+    unread = _UNREAD_PROJECTS.get(name, {})
+    passed_by = False
+    for row in expected["rows"]:
+        kind, page, *fields = (field.strip() for field in row.split("|"))
+        if kind == "P":
+            project_name, amount, target = fields
+            passed_by = any(project_name in names for names in unread.values())
+            if not passed_by:
+                printed.append(
+                    (
+                        "P",
+                        int(page),
+                        comparable(project_name),
+                        _fen(amount, unit),
+                        comparable(target),
+                    )
+                )
+        elif not passed_by:
+            printed.append(("I", int(page), *map(comparable, fields)))
+    assert read == printed
+    said = [(u.page, u.reason) for u in document.unread_tables if "targets of" in u.reason]
+    assert [page for page, _ in said] == list(unread)
+    assert all(unread[page][0] in reason for page, reason in said)
+
+
+# Projects whose cells a page break leaves outside the table's rules (a merged cell's text
+# printed beyond the page): which rows are whose is not certain, so they are reported unread.
+_UNREAD_PROJECTS: dict[str, dict[int, list[str]]] = {
+    "bj_sfj_2026_tables": {
+        # the next project's name printed below p26's last rule, and beside p27's grid
+        26: ["法援业务保障", "政府法治研究和法规规章汇编译审"],
+        # the next project's name split over the p45/p46 break, outside both grids
+        45: ["司法行政网络安全体系建设项目", "北京市公共法律网络平台升级改造项目"],
+    },
+    "xa_sjj_2026_dept": {37: ["购买中介机构审计服务"]},  # 效益指 / 标 split over pp37-38
+}

@@ -228,3 +228,53 @@ def test_a_page_whose_cells_fit_no_column_of_the_header_leaves_the_table_unread(
     [unread] = document.unread_tables
     assert (unread.page, unread.title, unread.failed) == (4, "教学改革专项项目绩效目标表", True)
     assert "is under no one column of the header" in unread.reason
+
+
+def test_a_card_whose_cell_is_printed_below_the_last_rule_is_unread(tmp_path: Path) -> None:
+    """西安: the 一级指标 of a card's last row printed below the page's grid (效益指 / 标 split by
+    the page break): which rows it heads is not certain, so the card is unread; the next is
+    read."""
+    split = card("教学改革专项", "1,960.35", TEACHING)
+    split.note, split.note_indent = "标", 95.0  # within the 一级指标 column of the centred grid
+    document = read(tmp_path, table(), split, card("科研专项", "809.21", RESEARCH))
+    assert projects(document) == [(4, "科研专项", 809_210_000, "科研专项按期完成")]
+    [unread] = document.unread_tables
+    assert (unread.page, unread.failed) == (3, True)
+    assert unread.reason == (
+        "a cell's text is printed below the table's last rule: "
+        "the targets of 教学改革专项 are not stored"
+    )
+
+
+def test_a_list_page_without_the_projects_columns_is_unread(tmp_path: Path) -> None:
+    """北京: over a page break the projects' merged cells are not ruled on the next page, so
+    whose its indicators are is not certain: that project is unread until a row names the
+    next one."""
+    rows: list[Cells] = [
+        ["援助办案补贴", "560.000000", "顺利进行", "产出指标", "质量指标", "办案质量", "≥", "95",
+         "%"],
+    ]  # fmt: skip
+    unruled = table(
+        "",
+        header=[],
+        rows=[["效益指标", "社会效益指标", "挽回经济损失", "≥", "3000", "万元"]],
+        widths=[60.0, 70, 120, 40, 50, 50],
+        caption=[],
+        align="RIGHT",
+    )
+    training = [["律师培训项目", "103.000000", "提升执业技能", "产出指标", "数量指标", "培训人次",
+                 "≥", "2000", "人次"]]  # fmt: skip
+    document = read(
+        tmp_path,
+        table(),
+        table("预算12表 项目支出绩效目标表", header=LIST_HEADER, widths=LIST_WIDTHS, rows=rows),
+        unruled,
+        table("", header=LIST_HEADER, widths=LIST_WIDTHS, rows=training, caption=[]),
+    )
+    assert projects(document) == [(5, "律师培训项目", 103_000_000, "提升执业技能")]
+    [unread] = document.unread_tables
+    assert (unread.page, unread.title, unread.failed) == (4, "预算12表 项目支出绩效目标表", True)
+    assert unread.reason == (
+        "the projects' own columns are not ruled on this page: the targets of 援助办案补贴 and "
+        "the project after it are not stored"
+    )

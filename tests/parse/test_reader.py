@@ -46,7 +46,9 @@ def test_thousands_separators_read_correctly() -> None:
 
 def test_a_truncated_document_says_so() -> None:
     text = "\n".join(LINES[:186]) + "\n"
-    with pytest.raises(ParseError, match=r"^seed\.txt:186: no 一般公共预算支出表 .*truncated"):
+    with pytest.raises(
+        ParseError, match=r"^seed\.txt:186: no functional table \(一般公共预算支出表 .*truncated"
+    ):
         parse_document(source(text))
 
 

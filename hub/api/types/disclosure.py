@@ -281,7 +281,8 @@ class Project(Node):
         return self.row.name
 
     @strawberry.field(
-        description="预算金额 The project's budget in 万元, as the narrative states it."
+        description="预算金额 The project's budget in 万元, as its performance-target table "
+        "(or, in the text layout, the narrative) states it."
     )
     def amount(self) -> Decimal | None:
         return wan(self.row.amount)
