@@ -194,6 +194,29 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
     again = await _ask(database, f"{{ {node} }}")
     assert again["node"] == {"code": "204", "computed": beijing["computed"]}
 
+    # A PDF's project cards, served as the text layout's are.
+    projects = (
+        await _ask(
+            database,
+            """{ disclosure(department: "西南大学", year: 2024) { projects {
+                name amount indicators { level1 level2 name value comparator number unit } } } }""",
+        )
+    )["disclosure"]["projects"]
+    rows = FIGURES["swu_2024_budget"]["projects"]["rows"]
+    assert len(projects) == sum(row.startswith("P |") for row in rows)
+    assert sum(len(p["indicators"]) for p in projects) == sum(r.startswith("I |") for r in rows)
+    first = projects[0]
+    assert (first["name"], first["amount"]) == ("236中央高校教育教学改革专项", "1960.35")
+    assert first["indicators"][0] == {
+        "level1": "产出指标",
+        "level2": "数量指标",
+        "name": "基础学科拔尖创新基地",
+        "value": "≥1个",
+        "comparator": "GE",
+        "number": "1",
+        "unit": "个",
+    }
+
 
 def _wan(printed: str, unit: AmountUnit) -> str | None:
     amount = wan(parse_amount(printed, unit)[0])
