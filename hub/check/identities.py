@@ -36,8 +36,11 @@ class _Figure:
     code: str | None = None
 
 
-def _total(table: Table, measure: Measure) -> _Figure:
-    """A table's total: its 合计 row, else its department row, else the sum of its 类 rows."""
+def _total(table: Table, measure: Measure) -> _Figure | None:
+    """A table's total: its 合计 row, else its department row, else the sum of its 类 rows;
+    None where the table prints no such column (nothing to compare)."""
+    if measure not in table.measures:
+        return None
     for kind in (LineKind.TOTAL, LineKind.DEPARTMENT):
         row = table.first(kind)
         if row is not None:
@@ -91,7 +94,30 @@ def _item(table: Table, side: Side, key: str, measure: Measure = Measure.TOTAL) 
     return None if row is None else _row(table, row, measure)
 
 
-def _equal(rule: str, expected: _Figure | None, actual: _Figure | None) -> Iterator[Finding]:
+def _items(table: Table, side: Side, key: str) -> _Figure | None:
+    """The sum of every row of a summary table that is the given item (一般公共预算拨款 of the
+    year and of what is carried over)."""
+    rows = [r for r in table.rows if r.side is side and r.item == key]
+    if not rows:
+        return None
+    return _Figure(
+        " + ".join(f"{table.title} {r.printed_name.rstrip('：:')}" for r in rows),
+        sum(r.amount(Measure.TOTAL) or 0 for r in rows),
+        len(rows),
+        table.kind,
+        table.unit,
+        table.quantum,
+        rows[0].line,
+    )
+
+
+def _equal(
+    rule: str,
+    expected: _Figure | None,
+    actual: _Figure | None,
+    worst: Severity = Severity.ERROR,
+) -> Iterator[Finding]:
+    """``worst`` caps the severity of an identity that holds by convention, not by definition."""
     if expected is None or actual is None:
         return
     if expected.amount is None and actual.amount is None:
@@ -101,6 +127,8 @@ def _equal(rule: str, expected: _Figure | None, actual: _Figure | None) -> Itera
     severity = judge(difference, expected.terms + actual.terms - 1, quantum)
     if severity is None:
         return
+    if severity is Severity.ERROR:
+        severity = worst
     yield _finding(rule, severity, expected, actual, "does not equal")
 
 
@@ -185,17 +213,26 @@ def identity_findings(document: Document) -> list[Finding]:
                 table.quantum,
             )
             found += _equal(f"{key}.basic_split", parts, basic)
+    # The year's 一般公共预算拨款 as tables 1 and 4 print it; table 5 spends it, in some
+    # provinces together with what is carried over in the same money (table 4's second
+    # 一般公共预算拨款, under 上年结转): either agreement is consistent.
     general = [
         _item(tables[kind], Side.INCOME, "general_public_budget")
         for kind in (T1, T4)
         if kind in tables
     ]
-    functional = tables.get(T5)
-    if functional is not None:
-        general.append(_total(functional, Measure.TOTAL))
     known = [figure for figure in general if figure is not None]
     for first, other in pairwise(known):
         found += _equal("general_public_budget", first, other)
+    functional = tables.get(T5)
+    summary = tables.get(T4) or tables.get(T1)
+    if functional is not None and summary is not None:
+        spent = _total(functional, Measure.TOTAL)
+        year = _item(summary, Side.INCOME, "general_public_budget")
+        with_carried = _items(summary, Side.INCOME, "general_public_budget")
+        readings = [list(_equal("general_public_budget", f, spent)) for f in (year, with_carried)]
+        if all(readings):  # neither agrees
+            found += readings[0]
     economic = tables.get(T6)
     if functional is not None and economic is not None:
         found += _equal(
@@ -203,15 +240,19 @@ def identity_findings(document: Document) -> list[Finding]:
         )
         # The 人员经费/公用经费 split: table 5's columns where it prints them, else table 6's own.
         split = functional if Measure.PERSONNEL in functional.measures else economic
+        # 人员经费 = 301 + 303 and 公用经费 = 302 + 310 is the usual split; some provinces count
+        # a part of 302 (工会经费, 福利费) as 人员经费, so a difference is worth a look, no error.
         found += _equal(
             "t5_t6.personnel",
             _total(split, Measure.PERSONNEL),
             _codes(economic, ["301", "303"]),
+            Severity.WARNING,
         )
         found += _equal(
             "t5_t6.operating",
             _total(split, Measure.OPERATING),
             _codes(economic, ["302", "310"]),
+            Severity.WARNING,
         )
     found += _summaries_by_function(tables)
     if document.three_public is not None:
@@ -254,9 +295,15 @@ def _summaries_by_function(tables: dict[BudgetTable, Table]) -> list[Finding]:
         summary, detail = tables.get(summary_kind), tables.get(detail_kind)
         if summary is None or detail is None or measure not in summary.measures:
             continue
-        found += _equal(
-            rule, _item(summary, side, "grand_total", measure), _total(detail, detail_measure)
-        )
+        # The detail table's total is the summary's 总计, or (where the summary carries money
+        # over: 结转下年) the year's own 本年支出合计; either agreement is consistent.
+        detail_total = _total(detail, detail_measure)
+        totals = [
+            _item(summary, side, key, measure) for key in ("grand_total", "current_year_total")
+        ]
+        readings = [list(_equal(rule, figure, detail_total)) for figure in totals if figure]
+        if readings and all(readings):
+            found += readings[0]
         subjects = detail.subjects()
         for row in summary.rows:  # the 类 rows a summary table names (一、一般公共服务支出)
             if row.side is not side or not row.code or row.code not in subjects:
@@ -271,7 +318,7 @@ def _office_operation(document: Document, economic: Table) -> list[Finding]:
     when every unit is one of those. Other units' 公用经费 make it less, which is no error."""
     office = _three_public(document, ThreePublicItem.OFFICE_OPERATION)
     operating = _total(economic, Measure.OPERATING)
-    if office.amount is None or operating.amount is None:
+    if office.amount is None or operating is None or operating.amount is None:
         return []
     difference = office.amount - operating.amount
     if 2 * abs(difference) <= max(office.quantum, operating.quantum):

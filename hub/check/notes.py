@@ -74,8 +74,12 @@ def _resolve(table: Table, claim: Claim) -> str | None:
     return code
 
 
-def _stated(document: Document, claim: Claim) -> tuple[BudgetTable, str | None, int] | None:
-    """Where the tables print what a claim states: the table, the code, the amount."""
+_TOTALS = ("grand_total", "current_year_total")
+
+
+def _stated(document: Document, claim: Claim) -> tuple[BudgetTable, str | None, list[int]] | None:
+    """Where the tables print what a claim states: the table, the code, the amounts it may
+    mean (the first the one to compare with when none agrees)."""
     figure = claim.figure
     if figure is StatedFigure.FUNCTIONAL_ITEM:
         tables = [document.tables[k] for k in _FUNCTIONAL if k in document.tables]
@@ -83,20 +87,24 @@ def _stated(document: Document, claim: Claim) -> tuple[BudgetTable, str | None, 
         if code is None:
             return None
         rows = [t.subjects().get(code) for t in tables]
-        return _FUNCTIONAL[0], code, sum((r.amount(Measure.TOTAL) or 0) for r in rows if r)
+        return _FUNCTIONAL[0], code, [sum((r.amount(Measure.TOTAL) or 0) for r in rows if r)]
     if figure in (StatedFigure.INCOME_TOTAL, StatedFigure.EXPENDITURE_TOTAL):
         summary = document.tables.get(BudgetTable.INCOME_EXPENDITURE_SUMMARY)
         side = Side.INCOME if figure is StatedFigure.INCOME_TOTAL else Side.EXPENDITURE
-        row = summary.item(side, "grand_total") if summary else None
-        amount = row.amount(Measure.TOTAL) if row else None
-        return None if amount is None else (BudgetTable.INCOME_EXPENDITURE_SUMMARY, None, amount)
+        # 收入总计 / 支出总计, or the year's own (本年收入合计: without what is carried over),
+        # whichever the narrative means.
+        rows = [summary.item(side, key) for key in _TOTALS] if summary else []
+        amounts = [a for r in rows if r and (a := r.amount(Measure.TOTAL)) is not None]
+        if not amounts:
+            return None
+        return BudgetTable.INCOME_EXPENDITURE_SUMMARY, None, amounts
     item = (
         ThreePublicItem.TOTAL
         if figure is StatedFigure.THREE_PUBLIC_TOTAL
         else ThreePublicItem.OFFICE_OPERATION
     )
     printed = document.three_public.amount(item) if document.three_public else None
-    return None if printed is None else (BudgetTable.THREE_PUBLIC, None, printed)
+    return None if printed is None else (BudgetTable.THREE_PUBLIC, None, [printed])
 
 
 def claim_findings(document: Document) -> list[Finding]:
@@ -116,10 +124,11 @@ def claim_findings(document: Document) -> list[Finding]:
                 )
             )
             continue
-        table, code, amount = where
+        table, code, amounts = where
         # Within one unit of the last place: narratives round or cut (87.708 printed as 87.70).
-        if abs(claim.amount - amount) < claim.quantum:
+        if any(abs(claim.amount - amount) < claim.quantum for amount in amounts):
             continue
+        amount = amounts[0]
         found.append(
             Finding(
                 rule="narrative.amount",

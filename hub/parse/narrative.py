@@ -113,10 +113,15 @@ _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*万元"
 _ITEM = re.compile(
     r"“([^”（]+?)\s*（类）\s*([^”（]+?)\s*（款）\s*([^”（]+?)\s*（项）\s*”\s*" + _NUMBER
 )
+_PARTS = ("拨款", "基本", "项目", "经费", "采购")
+"""What names a part of the expenditure, not its total, before 支出预算: 财政拨款支出预算,
+基本支出预算, 项目支出预算, “三公”经费支出预算, 政府采购支出预算."""
+
 _TOTALS = {
     StatedFigure.INCOME_TOTAL: re.compile(r"收入预算(?:总额)?为?\s*" + _NUMBER),
-    # not 财政拨款支出预算 nor 一般公共预算拨款支出预算: those are parts of the total
-    StatedFigure.EXPENDITURE_TOTAL: re.compile(r"(?<!拨款)支出预算(?:总额)?为?\s*" + _NUMBER),
+    StatedFigure.EXPENDITURE_TOTAL: re.compile(
+        "".join(f"(?<!{part})" for part in _PARTS) + r"支出预算(?:总额)?为?\s*" + _NUMBER
+    ),
     StatedFigure.THREE_PUBLIC_TOTAL: re.compile(r"“三公”经费预算数?为\s*" + _NUMBER),
     StatedFigure.OFFICE_OPERATION: re.compile(r"机关运行经费预算为\s*" + _NUMBER),
 }

@@ -116,10 +116,12 @@ def test_cross_table_identities_break() -> None:
         "3814.52",
         "3814.52",
     ) not in found
-    personnel = errors(changed("<b>303</b>", "86.73", "84.73"))
+    broken = findings_of(changed("<b>303</b>", "86.73", "84.73"))
+    personnel = {row(f) for f in broken if f.severity.value in {"ERROR", "WARNING"}}
+    # 人员经费 = 301 + 303 is the usual split, not every province's: worth a look, no error.
     assert (
         "t5_t6.personnel",
-        "ERROR",
+        "WARNING",
         "GENERAL_BASIC_ECONOMIC",
         "301+303",
         "total",
