@@ -21,7 +21,7 @@ from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
 from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
 from hub.config import Settings
-from hub.domain import Severity, SourceFormat
+from hub.domain import Scope, Severity, SourceFormat
 from hub.money import wan
 from hub.parse import Overrides
 from hub.resources import resource_dir
@@ -201,6 +201,14 @@ RegionCodeOption = Annotated[
 ]
 DepartmentCodeOption = Annotated[str | None, typer.Option(help="Department code (209).")]
 DepartmentNameOption = Annotated[str | None, typer.Option(help="Department name.")]
+ScopeOption = Annotated[
+    Scope | None,
+    typer.Option(
+        case_sensitive=False,
+        help="Whose budget: DEPARTMENT (部门预算) or UNIT (单位预算), when the document is "
+        "taken for the other.",
+    ),
+]
 PathsArgument = Annotated[
     list[Path], typer.Argument(help="Files, or folders to read every file of.", show_default=False)
 ]
@@ -212,8 +220,9 @@ def _overrides(
     region_code: str | None,
     department_code: str | None,
     department_name: str | None,
+    scope: Scope | None,
 ) -> Overrides:
-    return Overrides(year, region_name, region_code, department_code, department_name)
+    return Overrides(year, region_name, region_code, department_code, department_name, scope)
 
 
 @contextmanager
@@ -282,6 +291,7 @@ def ingest(
     region_code: RegionCodeOption = None,
     department_code: DepartmentCodeOption = None,
     department_name: DepartmentNameOption = None,
+    scope: ScopeOption = None,
 ) -> None:
     """Read disclosures into the database, one transaction per file.
 
@@ -290,7 +300,7 @@ def ingest(
     """
     settings = _settings(database)
     _prepare(settings.database_url)
-    overrides = _overrides(year, region_name, region_code, department_code, department_name)
+    overrides = _overrides(year, region_name, region_code, department_code, department_name, scope)
     if not _report_ingest(asyncio.run(_ingest(settings.database_url, paths, overrides))):
         raise typer.Exit(1)
 
@@ -325,9 +335,10 @@ def check(
     region_code: RegionCodeOption = None,
     department_code: DepartmentCodeOption = None,
     department_name: DepartmentNameOption = None,
+    scope: ScopeOption = None,
 ) -> None:
     """Print the reconciliation findings of disclosures without touching any database."""
-    overrides = _overrides(year, region_name, region_code, department_code, department_name)
+    overrides = _overrides(year, region_name, region_code, department_code, department_name, scope)
     with _progress(len(collect_files(paths))) as advance:
         outcomes = check_files(paths, overrides, Catalog.shipped(), advance)
     if as_json:

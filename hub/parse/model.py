@@ -245,6 +245,8 @@ class Overrides:
     region_code: str | None = None
     department_code: str | None = None
     department_name: str | None = None
+    scope: Scope | None = None
+    """部门预算 or 单位预算, where the document is taken for the other."""
 
 
 @dataclass

@@ -144,7 +144,7 @@ def _shipped_catalog() -> Catalog:
 def _identity(source: Source, draft: Draft, overrides: Overrides) -> Identity:
     printed = draft.department_name
     units = draft.units
-    title, fiscal_year, scope = draft.title, draft.fiscal_year, draft.scope
+    title, fiscal_year, scope = draft.title, draft.fiscal_year, overrides.scope or draft.scope
     code = overrides.department_code or draft.department_code
     name = overrides.department_name or printed
     if not name:

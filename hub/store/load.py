@@ -67,6 +67,7 @@ async def load_document(
             select(Disclosure).where(
                 col(Disclosure.department_id) == department.id,
                 col(Disclosure.fiscal_year) == identity.fiscal_year,
+                col(Disclosure.scope) == identity.scope,
                 col(Disclosure.source_sha256) == document.source.sha256,
             )
         )

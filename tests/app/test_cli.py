@@ -153,6 +153,16 @@ def test_ingest_fixtures_then_again(
     )
 
 
+def test_ingest_with_a_scope_stores_a_unit_budget_beside_the_departments(tmp_path: Path) -> None:
+    assert hub("ingest", str(FIXTURES), cwd=tmp_path).returncode == 0
+    unit = hub("ingest", "--scope", "unit", str(FIXTURES), cwd=tmp_path)
+    assert unit.returncode == 0, unit.stderr
+    assert "1 loaded (0 as new versions)" in unit.stdout
+    with sqlite3.connect(tmp_path / "hub.db") as connection:
+        scopes = connection.execute("SELECT scope, version FROM disclosure ORDER BY scope")
+        assert scopes.fetchall() == [("DEPARTMENT", 1), ("UNIT", 1)]
+
+
 def test_ingest_reports_bad_files_and_exits_non_zero(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     result = hub("ingest", str(tmp_path / "empty.txt"), str(FIXTURES), cwd=tmp_path)

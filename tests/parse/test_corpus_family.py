@@ -247,10 +247,11 @@ _UNREAD_PROJECTS: dict[str, dict[int, list[str]]] = {
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_the_checks_find_no_error_in_a_consistent_document(name: str) -> None:
-    """The corpus budgets' tables agree with one another, and every province's conventions hold: table 5 with or without what is carried
-    over (北京, 国家信访局), 支出总计 with 结转下年 (西南大学), a narrative's 基本支出预算 (江苏) or
-    “三公”经费支出预算 (苏州) that is no total, 人员经费 counted otherwise than 301 + 303 (长沙,
-    杭州, 西安: a warning). Only tables the reader could not read are errors."""
+    """The corpus budgets' tables agree with one another, and each province's conventions
+    hold: table 5 with or without what is carried over (北京, 国家信访局), 支出总计 with 结转下年
+    (西南大学), a narrative's 基本支出预算 (江苏) or “三公”经费支出预算 (苏州) that is no total,
+    人员经费 counted otherwise than 301 + 303 (长沙, 杭州, 西安: a warning). Only tables the
+    reader could not read are errors."""
     document = _read(name)
     errors = [f for f in check_document(document, _CATALOG) if f.severity.value == "ERROR"]
     assert [(f.rule, f.message) for f in errors if f.rule != "table.unread"] == []

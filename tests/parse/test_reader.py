@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from hub.domain import BudgetTable, Measure, SourceFormat
+from hub.domain import BudgetTable, Measure, Scope, SourceFormat
 from hub.parse import Overrides, ParseError, parse_document
 from hub.parse.model import Source
 from tests import seed
@@ -84,13 +84,16 @@ def test_overrides_replace_what_the_document_says() -> None:
         region_code="421200",
         department_code="209",
         department_name="咸宁市经济和信息化局（更正）",
+        scope=Scope.UNIT,
     )
     identity = parse_document(source("\n".join(LINES)), overrides).identity
-    assert (identity.fiscal_year, identity.region_code, identity.department_name) == (
-        2024,
-        "421200",
-        "咸宁市经济和信息化局（更正）",
-    )
+    assert (
+        identity.fiscal_year,
+        identity.region_code,
+        identity.department_name,
+        identity.scope,
+    ) == (2024, "421200", "咸宁市经济和信息化局（更正）", Scope.UNIT)
+    assert parse_document(source("\n".join(LINES))).identity.scope is Scope.DEPARTMENT
 
 
 def test_a_duplicated_row_is_refused() -> None:
