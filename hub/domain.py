@@ -9,6 +9,7 @@ from collections.abc import Container
 from enum import StrEnum
 
 __all__ = [
+    "SPLITS",
     "BudgetTable",
     "Comparator",
     "Level",
@@ -166,6 +167,25 @@ class Measure(StrEnum):
     """政府性基金预算: the government funds' share."""
     STATE_CAPITAL = "state_capital"
     """国有资本经营预算: the state capital operations budget's share."""
+
+
+SPLITS: tuple[tuple[Measure, tuple[Measure, ...]], ...] = (
+    (Measure.TOTAL, (Measure.BASIC, Measure.PROJECT)),
+    (Measure.TOTAL, (Measure.PERSONNEL, Measure.OPERATING)),
+    (
+        Measure.TOTAL,
+        (
+            Measure.FISCAL_GRANT,
+            Measure.INSTITUTION_INCOME,
+            Measure.INSTITUTION_BUSINESS_INCOME,
+            Measure.OTHER_INCOME,
+        ),
+    ),
+    (Measure.TOTAL, (Measure.GENERAL_BUDGET, Measure.GOVERNMENT_FUND, Measure.STATE_CAPITAL)),
+    (Measure.BASIC, (Measure.PERSONNEL, Measure.OPERATING)),
+)
+"""Columns that add up to another in every row: 合计 = 基本支出 + 项目支出, 基本支出 = 人员经费 +
+公用经费, …"""
 
 
 class LineKind(StrEnum):

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from hub.check.findings import Finding, judge, show
-from hub.domain import Measure
+from hub.domain import SPLITS, Measure
 from hub.parse.model import Table
 
 __all__ = ["column_findings"]
 
 M = Measure
-_SPLITS: list[tuple[Measure, ...]] = [
-    (M.BASIC, M.PROJECT),
-    (M.PERSONNEL, M.OPERATING),
-    (M.FISCAL_GRANT, M.INSTITUTION_INCOME, M.INSTITUTION_BUSINESS_INCOME, M.OTHER_INCOME),
-    (M.GENERAL_BUDGET, M.GOVERNMENT_FUND, M.STATE_CAPITAL),
-]
+_SPLITS = [parts for whole, parts in SPLITS if whole is M.TOTAL]
 
 
 def column_findings(table: Table) -> list[Finding]:

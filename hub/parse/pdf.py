@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page as PlumberPage
 
-from hub.parse.cells import comparable
+from hub.parse.cells import AMOUNT, comparable
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
 from hub.parse.vocabulary import is_project_targets, looks_like_title, table_of
@@ -46,12 +48,15 @@ class Cell:
 
 @dataclass(frozen=True)
 class Grid:
-    """A ruled table on one page: each row's cells, left to right; merged cells appear once."""
+    """A table on one page: each row's cells, left to right; merged cells appear once."""
 
     top: float
     bottom: float
     columns: tuple[tuple[float, float], ...]
     rows: tuple[tuple[Cell, ...], ...]
+    ruled: bool = True
+    """Found by its ruling lines; else by the positions of its words (a table printed without
+    rules), whose columns the reader must then prove (:mod:`hub.parse.pdf_layout`)."""
 
 
 @dataclass(frozen=True)
@@ -87,11 +92,19 @@ _LINE_TOLERANCE = 4.0
 平 of ≤5137.26平 / 方米 a little higher than the figure)."""
 
 
-def _grids(page: PlumberPage) -> list[Grid]:
+def _grids(page: PlumberPage, by_words: bool) -> list[Grid]:
+    """The page's ruled tables; where it has none and ``by_words``, the tables its words line
+    up in (rows and columns of text with figures in them)."""
     grids: list[Grid] = []
-    if not page.edges:  # prose: nothing ruled (lines, rectangles or curves), nothing to look for
-        return grids
-    for table in page.find_tables(_TABLE_SETTINGS):
+    # prose: nothing ruled (lines, rectangles or curves), nothing to look for
+    tables = page.find_tables(_TABLE_SETTINGS) if page.edges else []
+    ruled = True
+    # No ruled table, or rules that only frame one (vertical rules, a line above and below)
+    if by_words and all(len(t.rows) < _TABLE_ROWS for t in tables):
+        found = [t for t in page.find_tables(_WORD_SETTINGS) if _tabular(t.extract())]
+        if found:
+            tables, ruled = found, False
+    for table in tables:
         texts = table.extract(y_tolerance=_LINE_TOLERANCE)
         rows: list[tuple[Cell, ...]] = []
         for row, row_texts in zip(table.rows, texts, strict=True):
@@ -103,15 +116,75 @@ def _grids(page: PlumberPage) -> list[Grid]:
                 # a sliver between doubled rules is no cell
                 if bbox[2] - bbox[0] >= _SLIVER or any(lines)
             ]
-            rows.append(tuple(cells))
+            if ruled or not _footer("".join(cell.text for cell in cells)):
+                rows.append(tuple(cells))  # not a blank row between rows of words, nor a footer
         # The distinct left edges of the cells, and the table's right edge, bound the columns.
         edges: list[float] = []
         for edge in sorted({round(c.x0, 1) for row in rows for c in row} | {table.bbox[2]}):
             if not edges or edge - edges[-1] >= _SLIVER:
                 edges.append(edge)
         columns = tuple(pairwise(edges))
-        grids.append(Grid(table.bbox[1], table.bbox[3], columns, tuple(rows)))
+        grids.append(Grid(table.bbox[1], table.bbox[3], columns, tuple(rows), ruled))
     return grids
+
+
+def _continued(page: PlumberPage, columns: tuple[tuple[float, float], ...]) -> list[Grid]:
+    """A table of words going on from the page before, read in that page's columns: a line of
+    words, each under one column, is a row; the lines above the first such row and from the
+    first line that is none are not the table's. Nothing, where no line is."""
+    lines: dict[int, list[dict[str, Any]]] = {}
+    for word in page.extract_words():
+        lines.setdefault(round(word["top"] / _LINE_TOLERANCE), []).append(word)
+    rows: list[tuple[Cell, ...]] = []
+    top = bottom = 0.0
+    for _, words in sorted(lines.items()):
+        text = " ".join(w["text"] for w in words)
+        placed: list[list[dict[str, Any]]] = [[] for _ in columns]
+        for word in words:
+            middle = (word["x0"] + word["x1"]) / 2
+            at = [i for i, (x0, x1) in enumerate(columns) if x0 <= middle <= x1]
+            if len(at) != 1:
+                break
+            placed[at[0]].append(word)
+        else:
+            if not _footer(text):
+                cells = tuple(
+                    Cell(
+                        " ".join(w["text"] for w in ws), x0, x1, (" ".join(w["text"] for w in ws),)
+                    )
+                    for ws, (x0, x1) in zip(placed, columns, strict=True)
+                )
+                top = top if rows else min(w["top"] for w in words)
+                bottom = max(w["bottom"] for w in words)
+                rows.append(cells)
+            continue
+        if rows:
+            break  # a line not in the columns after the table's rows: the table is over
+    if not _tabular([[c.text for c in row] for row in rows], 1):
+        return []
+    return [Grid(top, bottom, columns, tuple(rows), ruled=False)]
+
+
+_WORD_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+_TABLE_ROWS = 3
+"""Rows of two figures or more from which words lined up are taken for a table."""
+_PAGE_NUMBER = re.compile(r"[-—－\s]*(?:第\s*)?\d+\s*(?:页)?[-—－\s]*(?:共\s*\d+\s*页)?")
+
+
+def _footer(text: str) -> bool:
+    """Nothing, or a page number (- 3 -, 第3页): words lined up below a table, no row of it."""
+    return not text.strip() or bool(_PAGE_NUMBER.fullmatch(text.strip()))
+
+
+def _tabular(texts: list[list[str | None]], rows: int = _TABLE_ROWS) -> bool:
+    """Whether words lined up in rows and columns are a table of figures, not prose: at least
+    ``rows`` rows of two figures or more."""
+    with_figures = sum(
+        1
+        for row in texts
+        if sum(1 for cell in row if cell and AMOUNT.fullmatch(comparable(cell))) >= 2
+    )
+    return with_figures >= rows
 
 
 def _join(lines: list[str]) -> str:
@@ -124,8 +197,17 @@ def _join(lines: list[str]) -> str:
     return joined
 
 
-def _page(number: int, page: PlumberPage) -> Page:
-    grids = _grids(page)
+def _page(
+    number: int,
+    page: PlumberPage,
+    by_words: bool = False,
+    columns: tuple[tuple[float, float], ...] = (),
+) -> Page:
+    """A page laid out; ``by_words`` to look for a table of words (a title of a table the hub
+    reads is on it), ``columns`` those of a table of words going on from the page before."""
+    grids = _grids(page, by_words)
+    if not grids and columns:
+        grids = _continued(page, columns)
     boxes = [(g.top, g.bottom) for g in grids]
 
     def outside(obj: dict[str, object]) -> bool:
@@ -162,14 +244,18 @@ def read_pages(source: Source) -> list[Page]:
     the hub has no model for (部门整体支出绩效目标表, 政府采购预算表) are skimmed for their titles
     instead, from a fast first pass over the text."""
     try:
-        skim = _skimmable(source.data)
+        first = _first_pass(source.data)
+        pages: list[Page] = []
         with pdfplumber.open(io.BytesIO(source.data)) as pdf:
-            return [
-                Page(n, tuple(TextLine(0, t) for t in skim[n]), (), skimmed=True)
-                if n in skim
-                else _page(n, page)
-                for n, page in enumerate(pdf.pages, start=1)
-            ]
+            for n, page in enumerate(pdf.pages, start=1):
+                if n in first.skimmable:
+                    lines = tuple(TextLine(0, t) for t in first.skimmable[n])
+                    pages.append(Page(n, lines, (), skimmed=True))
+                    continue
+                last = pages[-1].grids[-1] if pages and pages[-1].grids else None
+                going_on = last.columns if last is not None and not last.ruled else ()
+                pages.append(_page(n, page, n in first.titled, going_on))
+        return pages
     except ParseError:
         raise
     except Exception as exc:  # pdfminer raises many kinds; each means the same to a user
@@ -181,11 +267,21 @@ _RULED = 4
 """Path objects from which a page is taken to carry a ruled table."""
 
 
-def _skimmable(data: bytes) -> dict[int, list[str]]:
-    """The pages, by number, that only go on with tables the hub does not model, with their
-    titles: ruled pages after a page whose last title is such a table's, with no title of a
-    table the hub reads. The page where such a table starts is always read whole."""
-    skimmable: dict[int, list[str]] = {}
+@dataclass
+class _FirstPass:
+    """What a fast pass over the text (pypdfium2) tells of each page, by number."""
+
+    skimmable: dict[int, list[str]]
+    """The pages that only go on with tables the hub does not model, with their titles: ruled
+    pages after a page whose last title is such a table's, with no title of a table the hub
+    reads. The page where such a table starts is always read whole."""
+    titled: set[int]
+    """The pages with a title of a table the hub reads."""
+
+
+def _first_pass(data: bytes) -> _FirstPass:
+    first = _FirstPass({}, set())
+    skimmable = first.skimmable
     pdf = pdfium.PdfDocument(data)
     try:
         governing: bool | None = None  # whether the table going on is one the hub models
@@ -198,10 +294,12 @@ def _skimmable(data: bytes) -> dict[int, list[str]]:
             modelled = [table_of(t) is not None or is_project_targets(t) for t in folded]
             if ruled >= _RULED and governing is False and not any(modelled):
                 skimmable[index + 1] = titles
+            if any(modelled):
+                first.titled.add(index + 1)
             if titles:
                 governing = modelled[-1]
             elif ruled < _RULED:
                 governing = None  # prose: whatever follows starts afresh
     finally:
         pdf.close()
-    return skimmable
+    return first

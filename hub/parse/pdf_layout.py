@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from hub.catalog import Catalog
-from hub.domain import BudgetTable, Scope
+from hub.domain import SPLITS, BudgetTable, Scope, ThreePublicItem
 from hub.money import AmountUnit
 from hub.parse import narrative
 from hub.parse.cells import comparable, cut_unit, unit_of
@@ -198,6 +198,13 @@ def _tables(
             if done.failure is not None:
                 raise reader.error(done.page, done.failure)
             read = reader.table(done)
+            if not done.ruled and (why := _unproven(read)):
+                raise reader.error(
+                    done.page,
+                    f"{done.title}: printed without ruling lines, its columns found by the "
+                    f"positions of its words, and {why}: which column a figure is under is "
+                    "not certain",
+                )
         except ParseError as exc:
             if done.kind is BudgetTable.GENERAL_FUNCTIONAL:
                 raise
@@ -208,6 +215,41 @@ def _tables(
         else:
             tables[done.kind] = read
     return tables, three_public
+
+
+def _unproven(table: Table | ThreePublicTable) -> str | None:
+    """Why the columns of a table found by the positions of its words are not proven, or None:
+    every amount column must be part of a sum each row satisfies (合计 = 基本支出 + 项目支出 …)."""
+    sums: list[tuple[str, tuple[str, ...]]]
+    if isinstance(table, ThreePublicTable):
+        tp = ThreePublicItem
+        sums = [
+            (tp.TOTAL, (tp.OVERSEAS, tp.RECEPTION, tp.VEHICLES)),
+            (tp.VEHICLES, (tp.VEHICLE_PURCHASE, tp.VEHICLE_OPERATION)),
+        ]
+        own = {str(r.item): r.amount for r in table.rows if r.item and r.breakdown is None}
+        rows: list[tuple[str, dict[str, int | None]]] = [("of figures", own)]
+        known = set(own)
+    else:
+        sums = [(whole, parts) for whole, parts in SPLITS]
+        rows = [(r.printed_name, {str(m): a for m, a in r.amounts.items()}) for r in table.rows]
+        known = {str(m) for m in table.measures}
+    if len(known) <= 1:
+        return None
+    proven: set[str] = set()
+    for whole, parts in sums:
+        if whole not in known or not set(parts) <= known:
+            continue
+        for name, values in rows:
+            stated, summed = values.get(whole), [values.get(p) for p in parts]
+            if stated is None and all(v is None for v in summed):
+                continue
+            if 2 * abs((stated or 0) - sum(v or 0 for v in summed)) > len(parts) * table.quantum:
+                return f"in row {name} {whole} is not the sum of its parts"
+        proven |= {whole, *parts}
+    if known - proven:
+        return "no sum of its columns proves where " + ", ".join(sorted(known - proven)) + " is"
+    return None
 
 
 _NO_MODEL = "a table the hub has no model for"

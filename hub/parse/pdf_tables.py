@@ -88,6 +88,8 @@ class PendingTable:
     """万 of a unit line split over two lines (单位：万 / 元), until the second comes."""
     failure: str | None = None
     """Why the table cannot be read, once that is known (its later fragments are passed by)."""
+    ruled: bool = True
+    """Every fragment found by its ruling lines (not by the positions of its words)."""
 
 
 def column_numbers(row: tuple[Cell, ...]) -> bool:
@@ -624,3 +626,4 @@ def add_fragment(reader: TableReader, pending: PendingTable, page: int, grid: Gr
     elif not pending.columns:
         raise reader.error(page, f"{pending.title}: the table has no column headers")
     pending.rows.extend((page, row) for row in grid.rows[header_rows:])
+    pending.ruled = pending.ruled and grid.ruled

@@ -44,6 +44,9 @@ class PdfTable:
     a line of its own, a unit split over two lines); [] prints nothing above the grid."""
     page_break: bool = True
     """Whether the next table starts on a new page (False: two tables on one page)."""
+    rules: str = "grid"
+    """How the grid is ruled: every cell (grid), columns only with a line above and below the
+    table (vertical), or not at all (none: a table of words lined up)."""
     align: str = "CENTER"
     """Where the grid stands between the margins (CENTER, LEFT, RIGHT)."""
     note_indent: float = 0.0
@@ -67,11 +70,16 @@ def wrapped(text: str) -> Paragraph:
 
 def _grid(table: PdfTable, rows: list[Cells], header: bool) -> Table:
     data = (table.header if header else []) + rows
-    style = [
-        ("FONT", (0, 0), (-1, -1), FONT, 8),
-        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]
+    style = [("FONT", (0, 0), (-1, -1), FONT, 8), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    if table.rules == "grid":
+        style.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
+    elif table.rules == "vertical":
+        style += [
+            ("LINEBEFORE", (0, 0), (-1, -1), 0.5, "black"),
+            ("LINEAFTER", (-1, 0), (-1, -1), 0.5, "black"),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.5, "black"),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.5, "black"),
+        ]
     if header:
         style += [("SPAN", start, end) for start, end in table.spans]
     return Table(data, colWidths=table.widths, style=TableStyle(style), hAlign=table.align)

@@ -669,6 +669,51 @@ def test_three_public_beside_meetings_and_training_the_subtotal_is_the_total(
     assert three_public(tmp_path, three) == THREE_PUBLIC_READ
 
 
+# --- Tables printed without ruling lines --------------------------------------------------
+
+
+@pytest.mark.parametrize("rules", ["none", "vertical"])
+def test_a_table_without_rules_is_read_by_the_positions_of_its_words(
+    tmp_path: Path, rules: str
+) -> None:
+    """Words lined up in rows and columns, with no rules or only vertical ones: the columns
+    are proven by the rows adding up (合计 = 基本支出 + 项目支出)."""
+    document = read(tmp_path, table(rules=rules))
+    assert_read_as_figures(document)
+    assert document.unread_tables == []
+
+
+def test_a_table_of_words_over_two_pages(tmp_path: Path) -> None:
+    data = coded_rows()
+    document = read(tmp_path, table(fragments=[data[:4], data[4:]], rules="none"))
+    read_table = assert_read_as_figures(document)
+    assert [r.line for r in read_table.rows] == [2] * 4 + [3] * 4
+
+
+def test_a_table_of_words_whose_rows_do_not_add_up_is_unread(tmp_path: Path) -> None:
+    """Where a row does not add up, a figure may sit under the wrong column: the table is
+    not read, none of its figures stored, and the document loads."""
+    economic = table(
+        f"{YEAR}年一般公共预算基本支出表",
+        header=[["科目编码", "科目名称", "合计", "人员经费", "公用经费"]],
+        rows=[
+            ["301", "工资福利支出", "934.56", "934.56", ""],
+            ["302", "商品和服务支出", "100.00", "", "90.00"],
+            ["合计", "", "1034.56", "934.56", "90.00"],
+        ],
+        rules="none",
+    )
+    document = read(tmp_path, table(), economic)
+    assert BudgetTable.GENERAL_BASIC_ECONOMIC not in document.tables
+    [unread] = document.unread_tables
+    assert (unread.page, unread.failed) == (3, True)
+    assert unread.reason == (
+        f"page 3: {YEAR}年一般公共预算基本支出表: printed without ruling lines, its columns "
+        "found by the positions of its words, and in row 商品和服务支出 total is not the sum of "
+        "its parts: which column a figure is under is not certain"
+    )
+
+
 # --- 6. Refusals -------------------------------------------------------------------------
 
 
