@@ -25,6 +25,7 @@ from hub.money import AmountUnit
 
 __all__ = [
     "Claim",
+    "Content",
     "Document",
     "Draft",
     "GlossaryTerm",
@@ -249,38 +250,11 @@ class Overrides:
     """部门预算 or 单位预算, where the document is taken for the other."""
 
 
-@dataclass
-class Draft:
-    """What a layout reads from a document, before whose budget it is is settled: one type for
-    every layout (:class:`hub.parse.reader.Layout`)."""
+@dataclass(kw_only=True)
+class Content:
+    """What a document says, whatever its layout: its tables, projects and prose."""
 
     title: str
-    fiscal_year: int | None
-    listed_tables: list[BudgetTable]
-    tables: dict[BudgetTable, Table]
-    three_public: ThreePublicTable | None
-    department_code: str | None = None
-    department_name: str | None = None
-    """As the document prints it (its cover, 部门名称：…, its department row)."""
-    units: tuple[UnitInfo, ...] = ()
-    scope: Scope = Scope.DEPARTMENT
-    projects: list[Project] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    glossary: list[GlossaryTerm] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    administrative_only: bool | None = None
-    unread_tables: list[UnreadTable] = field(default_factory=list)
-    last_line: int | None = None
-    """The line reading stopped at, for a text (where a missing table was looked for)."""
-
-
-@dataclass
-class Document:
-    """One disclosure, read."""
-
-    source: Source
-    title: str
-    identity: Identity
     listed_tables: list[BudgetTable]
     """The tables the contents (目录) lists."""
     tables: dict[BudgetTable, Table]
@@ -293,5 +267,28 @@ class Document:
     """Whether every unit is 行政 or 参公 (None where the document does not say)."""
     unread_tables: list[UnreadTable] = field(default_factory=list)
     """Tables printed but not read: none of their figures is stored."""
+
+
+@dataclass(kw_only=True)
+class Draft(Content):
+    """What a layout reads, before whose budget it is is settled: one type for every layout
+    (:class:`hub.parse.reader.Layout`)."""
+
+    fiscal_year: int | None
+    department_code: str | None = None
+    department_name: str | None = None
+    """As the document prints it (its cover, 部门名称：…, its department row)."""
+    units: tuple[UnitInfo, ...] = ()
+    scope: Scope = Scope.DEPARTMENT
+    last_line: int | None = None
+    """The line reading stopped at, for a text (where a missing table was looked for)."""
+
+
+@dataclass(kw_only=True)
+class Document(Content):
+    """One disclosure, read."""
+
+    source: Source
+    identity: Identity
     narrative: Source | None = None
     """The disclosure's other file, where it is published as two: the cover and the prose."""

@@ -26,7 +26,7 @@ from hub.parse.errors import ParseError
 from hub.parse.model import Source
 from hub.parse.vocabulary import is_project_targets, looks_like_title, table_of
 
-__all__ = ["Cell", "Grid", "Page", "TextLine", "read_pages", "starts_with_table"]
+__all__ = ["Cell", "Grid", "Page", "TextLine", "footer", "read_pages", "starts_with_table"]
 
 # pdfminer logs every odd font it meets at WARNING; the document is judged by what it says.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -116,7 +116,7 @@ def _grids(page: PlumberPage, by_words: bool) -> list[Grid]:
                 # a sliver between doubled rules is no cell
                 if bbox[2] - bbox[0] >= _SLIVER or any(lines)
             ]
-            if ruled or not _footer("".join(cell.text for cell in cells)):
+            if ruled or not footer("".join(cell.text for cell in cells)):
                 rows.append(tuple(cells))  # not a blank row between rows of words, nor a footer
         # The distinct left edges of the cells, and the table's right edge, bound the columns.
         edges: list[float] = []
@@ -147,7 +147,7 @@ def _continued(page: PlumberPage, columns: tuple[tuple[float, float], ...]) -> l
                 break
             placed[at[0]].append(word)
         else:
-            if not _footer(text):
+            if not footer(text):
                 cells = tuple(
                     Cell(
                         " ".join(w["text"] for w in ws), x0, x1, (" ".join(w["text"] for w in ws),)
@@ -171,7 +171,7 @@ _TABLE_ROWS = 3
 _PAGE_NUMBER = re.compile(r"[-—－\s]*(?:第\s*)?\d+\s*(?:页)?[-—－\s]*(?:共\s*\d+\s*页)?")
 
 
-def _footer(text: str) -> bool:
+def footer(text: str) -> bool:
     """Nothing, or a page number (- 3 -, 第3页): words lined up below a table, no row of it."""
     return not text.strip() or bool(_PAGE_NUMBER.fullmatch(text.strip()))
 

@@ -164,15 +164,14 @@ def parse_pdf_layout(
         year = next((int(m.group(1)) for t in titles if (m := _YEAR.search(t))), None)
     _units(finished)
     tables, three_public = _tables(reader, finished, unread)
-    stated = {t.unit for t in finished if t.unit is not None}
-    projects, unread_targets = read_targets(targets, stated.pop() if len(stated) == 1 else None)
+    projects, unread_targets = read_targets(targets, _document_unit(finished))
     unread += unread_targets
     parsed = Draft(
-        title,
-        year,
-        listed,
-        tables,
-        three_public,
+        title=title,
+        fiscal_year=year,
+        listed_tables=listed,
+        tables=tables,
+        three_public=three_public,
         department_name=department,
         unread_tables=unread,
         scope=_scope(cover, finished),
@@ -391,14 +390,17 @@ def _caption(
     return pending
 
 
+def _document_unit(finished: list[PendingTable]) -> AmountUnit | None:
+    """The document's unit: the one every table that states one states."""
+    stated = {t.unit for t in finished if t.unit is not None}
+    return stated.pop() if len(stated) == 1 else None
+
+
 def _units(finished: list[PendingTable]) -> None:
     """A table without a unit line of its own: the unit in its header (预算数（单位：万元）), else
-    the document's, where every table that states one states the same."""
-    stated = {t.unit for t in finished if t.unit is not None}
+    the document's."""
+    document_unit = _document_unit(finished)
     for table in finished:
         if table.unit is None:
             in_header = {u for c in table.columns for p in c.path if (u := unit_of(p))}
-            if len(in_header) == 1:
-                table.unit = in_header.pop()
-            elif len(stated) == 1:
-                table.unit = next(iter(stated))
+            table.unit = in_header.pop() if len(in_header) == 1 else document_unit

@@ -8,7 +8,9 @@
 Columns are known by their header words (:data:`hub.parse.vocabulary.TARGET_COLUMNS`) and cells
 are placed by position, so a table that goes on over the next page without its header is read
 with the header before. A cell under no column, indicators with no project above them, or an
-amount without a unit leave the table unread: a project is never stored with a wrong figure.
+amount without a unit leave the table unread; a cell whose text a page break leaves outside the
+rules (a merged 项目名称 or 一级指标) leaves its project unread: a project is never stored with a
+wrong figure, nor an indicator under another project.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from hub.money import AmountUnit
 from hub.parse.cells import comparable, indicator_value, parse_amount
 from hub.parse.model import IndicatorRow, Project, UnreadTable
-from hub.parse.pdf import Cell, Grid, TextLine
+from hub.parse.pdf import Cell, Grid, TextLine, footer
 from hub.parse.vocabulary import looks_like_title, target_role
 
 __all__ = ["PendingTargets", "read_targets"]
@@ -98,7 +100,6 @@ _TOTAL = {"合计", "总计"}
 _PROJECT_ROLES = {"project", "amount", "target"}
 _CELL_ROLES = {"project", "amount", "level1", "level2", "name", "value"}
 """Columns narrow enough that a line within one of them is a cell's text."""
-_PAGE_NUMBER = re.compile(r"[-—第\s]*\d+[\s页—-]*")
 _FIGURE = re.compile(r"[-—]+|-?[\d,]+(?:\.\d+)?")
 
 
@@ -168,7 +169,7 @@ class _Reading:
         return any(
             x0 - _SLACK <= line.x0 and line.x1 <= x1 + _SLACK
             for line in lines
-            if not _PAGE_NUMBER.fullmatch(line.text)
+            if not footer(line.text)
             for x0, x1 in columns
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -10,7 +11,7 @@ from typing import Protocol
 from hub.catalog import Catalog, read_regions
 from hub.domain import BudgetTable, SourceFormat
 from hub.parse.errors import ParseError
-from hub.parse.model import Document, Draft, Identity, Overrides, Source
+from hub.parse.model import Content, Document, Draft, Identity, Overrides, Source
 from hub.parse.pdf import read_pages
 from hub.parse.pdf_layout import looks_like_pdf_layout, parse_pdf_layout, titles
 from hub.parse.source import read_source
@@ -56,20 +57,12 @@ def parse_document(
             f"no functional table (一般公共预算支出表 or 财政拨款支出表) found; tables recognised: "
             f"{recognised}: is the document truncated, or not a budget disclosure?",
         )
+    content = {f.name: getattr(draft, f.name) for f in fields(Content)}
     return Document(
         source=source,
-        title=draft.title,
         identity=_identity(source, draft, overrides),
-        listed_tables=draft.listed_tables,
-        tables=draft.tables,
-        three_public=draft.three_public,
-        projects=draft.projects,
-        sections=draft.sections,
-        glossary=draft.glossary,
-        claims=draft.claims,
-        administrative_only=draft.administrative_only,
-        unread_tables=draft.unread_tables,
         narrative=narrative,
+        **content,
     )
 
 
