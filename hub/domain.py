@@ -21,6 +21,7 @@ __all__ = [
     "Side",
     "SourceFormat",
     "StatedFigure",
+    "TargetKind",
     "ThreePublicItem",
     "level_of",
     "nearest_ancestor",
@@ -115,6 +116,15 @@ class BudgetTable(StrEnum):
     政府性基金 together), as Jiangsu and the central universities print it."""
     FISCAL_BASIC_ECONOMIC = "FISCAL_BASIC_ECONOMIC"
     """财政拨款基本支出预算表（经济科目）: like table 6, for all fiscal appropriations."""
+
+
+class TargetKind(StrEnum):
+    """Whose performance targets (绩效目标) a table sets."""
+
+    PROJECT = "PROJECT"
+    """项目支出绩效目标: a project's."""
+    OVERALL = "OVERALL"
+    """部门整体支出绩效目标: the department's (or a unit's) spending as a whole."""
 
 
 class Scope(StrEnum):

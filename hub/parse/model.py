@@ -18,6 +18,7 @@ from hub.domain import (
     Side,
     SourceFormat,
     StatedFigure,
+    TargetKind,
     ThreePublicItem,
     level_of,
 )
@@ -177,6 +178,8 @@ class Project:
     amount: int | None
     annual_target: str | None
     indicators: list[IndicatorRow]
+    kind: TargetKind = TargetKind.PROJECT
+    """A project's targets, or (部门整体支出绩效目标) a department's or unit's as a whole."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pdfplumber.page import Page as PlumberPage
 from hub.parse.cells import AMOUNT, comparable
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
-from hub.parse.vocabulary import is_project_targets, looks_like_title, table_of
+from hub.parse.vocabulary import looks_like_title, table_of, targets_of
 
 __all__ = ["Cell", "Grid", "Page", "TextLine", "footer", "read_pages", "starts_with_table"]
 
@@ -241,7 +241,7 @@ def read_pages(source: Source) -> list[Page]:
     """Every page of a PDF source; a file that is not a readable PDF is a ParseError.
 
     Laying a page out cell by cell is the cost of reading a PDF; pages that go on with a table
-    the hub has no model for (部门整体支出绩效目标表, 政府采购预算表) are skimmed for their titles
+    the hub has no model for (政府采购预算表, 部门预算项目支出表) are skimmed for their titles
     instead, from a fast first pass over the text."""
     try:
         first = _first_pass(source.data)
@@ -291,7 +291,7 @@ def _first_pass(data: bytes) -> _FirstPass:
             ruled = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
             titles = [line.strip() for line in lines if looks_like_title(comparable(line))]
             folded = [comparable(title) for title in titles]
-            modelled = [table_of(t) is not None or is_project_targets(t) for t in folded]
+            modelled = [table_of(t) is not None or targets_of(t) is not None for t in folded]
             if ruled >= _RULED and governing is False and not any(modelled):
                 skimmable[index + 1] = titles
             if any(modelled):

@@ -28,10 +28,10 @@ from hub.parse.pdf_performance import PendingTargets, read_targets
 from hub.parse.pdf_tables import ORDINAL, PendingTable, TableReader, add_fragment
 from hub.parse.vocabulary import (
     is_final_account,
-    is_project_targets,
     looks_like_title,
     other_table,
     table_of,
+    targets_of,
 )
 
 __all__ = ["looks_like_pdf_layout", "parse_pdf_layout"]
@@ -303,10 +303,10 @@ def _line(
     unread: list[UnreadTable],
 ) -> PendingTable | PendingTargets | None:
     folded = comparable(text)
-    if is_project_targets(folded):
+    if (kind := targets_of(folded)) is not None:
         if isinstance(pending, PendingTargets) and comparable(pending.title) == folded:
             return pending  # the title printed again over the table's next page
-        targets.append(PendingTargets(text.strip(), page))
+        targets.append(PendingTargets(text.strip(), page, kind))
         return targets[-1]
     if isinstance(pending, PendingTargets):
         if _title_table(text) is None and not other_table(folded):

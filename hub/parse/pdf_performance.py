@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hub.domain import TargetKind
 from hub.money import AmountUnit
 from hub.parse.cells import comparable, indicator_value, parse_amount
 from hub.parse.model import IndicatorRow, Project, UnreadTable
@@ -33,6 +34,7 @@ class PendingTargets:
 
     title: str
     page: int
+    kind: TargetKind
     unit: AmountUnit | None = None
     fragments: list[tuple[int, Grid, tuple[TextLine, ...]]] = field(default_factory=list)
     """Each grid with its page and the page's text lines just above and below it."""
@@ -74,27 +76,32 @@ class _Header:
         return placed
 
 
-def _header(row: tuple[Cell, ...], above: tuple[Cell, ...]) -> _Header | None:
-    """The indicator header (一级指标 … 指标值), with the project's columns from the row above
-    where the list form prints them there (单位（项目）名称 / 资金总额 / 绩效目标 beside 绩效指标
-    over 一级指标 …)."""
-    own = [(target_role(comparable(c.text)) or "", c.x0, c.x1) for c in row]
-    roles = {role for role, _, _ in own}
+def _header(row: tuple[Cell, ...], above: tuple[tuple[Cell, ...], ...]) -> _Header | None:
+    """The indicator header (一级指标 … 指标值), with the columns the list form heads in the rows
+    above, over rows the header row leaves to them (单位（项目）名称 / 资金总额 / 绩效目标 beside
+    绩效指标 over 一级指标 …); ``above`` nearest first."""
+    columns = [(target_role(comparable(c.text)) or "", c.x0, c.x1) for c in row]
+    roles = {role for role, _, _ in columns}
     if not ({"level1", "level2", "value"} <= roles or {"project", "target"} <= roles):
         return None
-    lifted = [  # cells over rows the header row leaves to the row above
-        (target_role(comparable(c.text)) or "", c.x0, c.x1)
-        for c in above
-        if not any(x0 - 1 <= (c.x0 + c.x1) / 2 <= x1 + 1 for _, x0, x1 in own)
-    ]
-    if not any(role == "project" for role, _, _ in own + lifted):
-        lifted = []  # a card: the row above is its 年度目标
-    return _Header(tuple(sorted(own + lifted, key=lambda column: column[1])))
+    for upper in above:
+        columns += [
+            (target_role(comparable(c.text)) or "", c.x0, c.x1)
+            for c in upper
+            if not any(x0 - 1 <= (c.x0 + c.x1) / 2 <= x1 + 1 for _, x0, x1 in columns)
+        ]
+    roles = {role for role, _, _ in columns}
+    if "project" not in roles and "holder" in roles:  # 单位名称: whose overall targets
+        columns = [("project" if r == "holder" else r, x0, x1) for r, x0, x1 in columns]
+    elif not roles & {"project", "holder"}:
+        columns = [(r, x0, x1) for r, x0, x1 in columns if r not in _PROJECT_ROLES]  # a card's
+    columns = [("" if r == "holder" else r, x0, x1) for r, x0, x1 in columns]
+    return _Header(tuple(sorted(columns, key=lambda column: column[1])))
 
 
-_CARD_NAME = "项目名称"
-_CARD_TARGET = re.compile(r"^(?:年度)?(?:总体)?(?:绩效)?目标$")
-_CARD_AMOUNT = "资金总额"
+_CARD_NAMES = {"项目名称", "部门(单位)名称", "部门名称", "单位名称"}
+_CARD_TARGET = re.compile(r"^(?:年度)?(?:总体|整体)?(?:绩效)?目标$")
+_CARD_AMOUNTS = ("资金总额", "金额合计")
 _CARD_UNIT = re.compile(r"[(（](千元|万元|元)[)）]")
 _TOTAL = {"合计", "总计"}
 _PROJECT_ROLES = {"project", "amount", "target"}
@@ -122,9 +129,13 @@ class _Reading:
     """Whose the rows are is not certain: they are passed by until a row names a project."""
     doubts: list[tuple[int, str]] = field(default_factory=list)
     """Why projects were dropped, as (page, reason)."""
+    kind: TargetKind = TargetKind.PROJECT
+    card: int | None = None
+    """The page of the card being read, until its indicator header comes."""
 
     def start(self, page: int, name: str, amount: str | None, target: str | None) -> None:
-        self.current = Project(page, name, self._amount(page, amount), target or None, [])
+        amounts = self._amount(page, amount)
+        self.current = Project(page, name, amounts, target or None, [], self.kind)
         self.projects.append(self.current)
         self.levels, self.doubtful = ("", ""), False
 
@@ -141,19 +152,21 @@ class _Reading:
     def grid(self, page: int, grid: Grid, around: tuple[TextLine, ...]) -> None:
         rows = grid.rows
         headers = {
-            i: h for i, row in enumerate(rows) if (h := _header(row, rows[i - 1] if i else ()))
+            i: h
+            for i, row in enumerate(rows)
+            if (h := _header(row, rows[i - 1 :: -1] if i else ()))
         }
         own = self._own_columns(_PROJECT_ROLES)
         if not headers and own and not _covers(grid, own):
             self._doubt(page, "the projects' own columns are not ruled on this page")
             return
-        goes_on = not headers and not (rows and _texts(rows[0])[:1] == [_CARD_NAME])
+        goes_on = not headers and not (rows and _opens_card(rows[0]))
         if goes_on and self._overflow([line for line in around if line.top < grid.top]):
             self._doubt(page, "a cell's text is printed above the table's first rule")
         for i, row in enumerate(rows):
             if i in headers:
-                self.header, self.loose = headers[i], []
-            elif not (i + 1 in headers and headers[i + 1].listed):  # not a list's upper header
+                self.header, self.loose, self.card = headers[i], [], None
+            elif not any(j > i and headers[j].listed for j in headers):  # a list's upper header
                 self.row(page, row)
         below = [line for line in around if line.top > grid.bottom]
         opens = next((i for i, line in enumerate(below) if _opens_table(line.text)), len(below))
@@ -198,9 +211,9 @@ class _Reading:
         texts = _texts(row)
         if not texts:
             return
-        if comparable(texts[0]) == _CARD_NAME:  # a new card
+        if comparable(texts[0]) in _CARD_NAMES:  # a new card
             self.close()
-            self.header = None
+            self.header, self.card = None, page
             self.start(page, texts[1] if len(texts) > 1 else "", None, None)
             return
         if self.header is None:
@@ -209,10 +222,16 @@ class _Reading:
         self._indicator(page, self.header.place(page, row))
 
     def close(self) -> None:
-        """Rows that were neither a card's nor under a header leave the table unread."""
+        """Rows that were neither a card's nor under a header, or a card without the header
+        of its indicators, leave the table unread."""
         if self.loose:
             page, text = self.loose[0]
             raise _Unread(page, f"{text!r} is under no header and in no card (项目名称)")
+        if self.card is not None:
+            raise _Unread(
+                self.card,
+                "a card without the header of its indicators (一级指标 / 二级指标 / 指标值)",
+            )
 
     def _label(self, page: int, texts: list[str]) -> None:
         """A card's label row (资金总额 / 年度目标); the others (主管部门 …) say nothing kept."""
@@ -228,7 +247,7 @@ class _Reading:
         elif len(texts) == 1 and self.current.amount is not None and not self.current.annual_target:
             # the target whose label (年度总体目标) is printed beyond the page's rules
             self.current.annual_target = None if _FIGURE.fullmatch(folded[0]) else texts[0]
-        at = next((i for i, text in enumerate(folded) if _CARD_AMOUNT in text), None)
+        at = next((i for i, t in enumerate(folded) if any(a in t for a in _CARD_AMOUNTS)), None)
         if at is not None:
             figures = [t for t in texts[at + 1 :] if _FIGURE.fullmatch(comparable(t))]
             self.current.amount = self._amount(page, figures[0] if figures else None)
@@ -286,9 +305,9 @@ def read_targets(
     for table in pending:
         if not table.fragments:
             continue
-        if _starts_afresh(table.fragments[0][1]):
+        if table.kind is not reading.kind or _starts_afresh(table.fragments[0][1]):
             projects += reading.projects
-            reading, first = _Reading(), table.title
+            reading, first = _Reading(kind=table.kind), table.title
         first = first or table.title
         reading.unit = table.unit or reading.unit or default_unit
         title = table.title if table.title == first else f"{first} … {table.title}"
@@ -298,7 +317,7 @@ def read_targets(
             reading.close()
         except _Unread as exc:
             unread.append(UnreadTable(exc.page, title, exc.reason, failed=True))
-            reading, first = _Reading(), ""  # none of the table's projects is kept
+            reading, first = _Reading(kind=table.kind), ""  # none of the table's projects is kept
         unread += [UnreadTable(page, title, why, failed=True) for page, why in reading.doubts]
         reading.doubts = []
     # An empty card (a template printed with no project in it) is no project.
@@ -319,12 +338,15 @@ def _covers(grid: Grid, extent: tuple[float, float]) -> bool:
     return any(x0 <= (cell.x0 + cell.x1) / 2 <= x1 for row in grid.rows for cell in row)
 
 
+def _opens_card(row: tuple[Cell, ...]) -> bool:
+    texts = _texts(row)
+    return bool(texts) and comparable(texts[0]) in _CARD_NAMES
+
+
 def _starts_afresh(grid: Grid) -> bool:
     """Whether a table's first grid opens a card or prints its own header."""
-    above: tuple[Cell, ...] = ()
-    for row in grid.rows[:4]:
-        texts = _texts(row)
-        if (texts and comparable(texts[0]) == _CARD_NAME) or _header(row, above):
-            return True
-        above = row
-    return False
+    rows = grid.rows[:4]
+    return any(
+        _opens_card(row) or _header(row, rows[i - 1 :: -1] if i else ())
+        for i, row in enumerate(rows)
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hub.domain import BudgetTable, Measure
+from hub.domain import BudgetTable, Measure, TargetKind
 
 __all__ = [
     "COLUMN_TERMS",
@@ -25,11 +25,11 @@ __all__ = [
     "ignored_column",
     "is_comparison",
     "is_final_account",
-    "is_project_targets",
     "looks_like_title",
     "other_table",
     "table_of",
     "target_role",
+    "targets_of",
 ]
 
 
@@ -168,19 +168,20 @@ def other_table(folded: str) -> bool:
     return looks_like_title(folded) and table_of(folded) is None
 
 
-def is_project_targets(folded: str) -> bool:
-    """A title of projects' performance targets (项目支出绩效目标表, 项目绩效目标表,
-    部门专项业务经费绩效目标表, 236中央高校…项目绩效目标表, 项目支出绩效表); not the department's
-    overall ones (部门整体支出绩效目标表), which the hub does not model."""
-    return (
-        looks_like_title(folded)
-        and ("绩效目标" in folded or folded.endswith("项目支出绩效表"))
-        and not any(word in folded for word in _NOT_PROJECT_TARGETS)
-        and not is_final_account(folded)
-    )
+def targets_of(folded: str) -> TargetKind | None:
+    """Whose targets a (folded) title sets: projects' (项目支出绩效目标表, 项目绩效目标表,
+    部门专项业务经费绩效目标表, 236中央高校…项目绩效目标表, 项目支出绩效表) or the department's
+    as a whole (部门整体支出绩效目标表); None for another title."""
+    if not looks_like_title(folded) or is_final_account(folded):
+        return None
+    if "绩效目标" not in folded and not folded.endswith("项目支出绩效表"):
+        return None
+    if any(word in folded for word in _NOT_TARGETS):
+        return None
+    return TargetKind.OVERALL if "整体" in folded else TargetKind.PROJECT
 
 
-_NOT_PROJECT_TARGETS = ("整体", "情况表", "评价")
+_NOT_TARGETS = ("情况表", "评价")
 
 # The columns of a performance-target table, by the words of their headers, the more specific
 # first: a role of hub.parse.pdf_performance, or None for a column printed beside them (分值,
@@ -193,8 +194,10 @@ TARGET_COLUMNS: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(r"度量单位|计量单位|^单位$"), "unit"),
     (re.compile(r"(?:指标|目标)值$"), "value"),
     (re.compile(r"项目\)?名称"), "project"),
+    # whose overall targets (部门整体支出绩效目标表); beside 项目名称, a project's unit
+    (re.compile(r"^单位名称$|^部门\(单位\)名称$|^部门名称$"), "holder"),
     (re.compile(r"^(?:项目|资金)总额|^项目金额|^金额"), "amount"),
-    (re.compile(r"^(?:年度)?(?:绩效)?目标$|^年度绩效目标|^项目绩效目标"), "target"),
+    (re.compile(r"^(?:年度)?(?:绩效)?目标$|^年度绩效目标|^项目绩效目标|^整体绩效目标$"), "target"),
 )
 
 

@@ -24,6 +24,7 @@ from hub.domain import (
     Severity,
     Side,
     SourceFormat,
+    TargetKind,
     ThreePublicItem,
 )
 
@@ -266,6 +267,12 @@ class PerformanceProject(SQLModel, table=True):
     disclosure_id: int = _parent("disclosure")
     ordinal: int
     name: str = Field(max_length=300)
+    kind: TargetKind = Field(
+        default=TargetKind.PROJECT,
+        sa_type=_enum(TargetKind),
+        sa_column_kwargs={"server_default": "PROJECT"},
+    )
+    """A project's targets, or the department's (or a unit's) as a whole."""
     amount: int | None = _money()
     annual_target: str | None = Field(default=None, sa_type=sa.Text)
     source_line: int | None = None

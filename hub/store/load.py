@@ -322,6 +322,7 @@ async def _projects(session: AsyncSession, document: Document, disclosure_id: in
             disclosure_id=disclosure_id,
             ordinal=ordinal,
             name=project.name,
+            kind=project.kind,
             amount=project.amount,
             annual_target=project.annual_target,
             source_line=project.line,

@@ -194,6 +194,16 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
     again = await _ask(database, f"{{ {node} }}")
     assert again["node"] == {"code": "204", "computed": beijing["computed"]}
 
+    # Projects' targets and the department's overall ones, told apart.
+    kinds = (
+        await _ask(
+            database,
+            '{ disclosure(department: "长沙市信访局", year: 2026) { projects { kind name } } }',
+        )
+    )["disclosure"]["projects"]
+    assert [p["kind"] for p in kinds] == ["PROJECT"] * 4 + ["OVERALL"]
+    assert kinds[-1]["name"] == "长沙市信访局"
+
     # A PDF's project cards, served as the text layout's are.
     projects = (
         await _ask(

@@ -12,7 +12,7 @@ import pytest
 
 from hub.catalog import Catalog
 from hub.check import check_document
-from hub.domain import BudgetTable, LineKind, Measure, Scheme, Side, ThreePublicItem
+from hub.domain import BudgetTable, LineKind, Measure, Scheme, Side, TargetKind, ThreePublicItem
 from hub.money import AmountUnit
 from hub.parse.cells import comparable, parse_amount
 from hub.parse.model import Document, Overrides, Table
@@ -190,8 +190,9 @@ def test_three_public_rows_by_unit_or_year_are_kept_beside_the_department(
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_projects_and_their_indicators(name: str) -> None:
-    """Every project of the 项目绩效目标表 (page, name, amount, the start of its target) and
-    every indicator (page, 一级 / 二级 / 三级指标, 指标值), in printed order."""
+    """Every project of the 项目绩效目标表 and the department's overall targets (page, name,
+    amount, the start of its target) and every indicator (page, 一级 / 二级 / 三级指标, 指标值),
+    in printed order."""
     expected = FIGURES[name].get("projects")
     document = _read(name)
     if expected is None:  # the document prints no project targets in a ruled table
@@ -200,7 +201,8 @@ def test_projects_and_their_indicators(name: str) -> None:
     read: list[tuple[object, ...]] = []
     for project in document.projects:
         target = comparable(project.annual_target or "")[:12]
-        read.append(("P", project.line, comparable(project.name), project.amount, target))
+        kind = "O" if project.kind is TargetKind.OVERALL else "P"
+        read.append((kind, project.line, comparable(project.name), project.amount, target))
         read += [
             ("I", i.line, *map(comparable, (i.level1, i.level2, i.name, i.value_text)))
             for i in project.indicators
@@ -211,13 +213,13 @@ def test_projects_and_their_indicators(name: str) -> None:
     passed_by = False
     for row in expected["rows"]:
         kind, page, *fields = (field.strip() for field in row.split("|"))
-        if kind == "P":
+        if kind in {"P", "O"}:
             project_name, amount, target = fields
             passed_by = any(project_name in names for names in unread.values())
             if not passed_by:
                 printed.append(
                     (
-                        "P",
+                        kind,
                         int(page),
                         comparable(project_name),
                         _fen(amount, unit),
@@ -241,7 +243,10 @@ _UNREAD_PROJECTS: dict[str, dict[int, list[str]]] = {
         # the next project's name split over the p45/p46 break, outside both grids
         45: ["司法行政网络安全体系建设项目", "北京市公共法律网络平台升级改造项目"],
     },
-    "xa_sjj_2026_dept": {37: ["购买中介机构审计服务"]},  # 效益指 / 标 split over pp37-38
+    "xa_sjj_2026_dept": {
+        37: ["购买中介机构审计服务"],  # 效益指 / 标 split over pp37-38
+        42: ["西安市审计局"],  # overall targets: 产出指标 / 数量指标 split over pp42-43
+    },
 }
 
 

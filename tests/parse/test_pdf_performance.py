@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub.domain import Comparator
+from hub.domain import Comparator, TargetKind
 from hub.parse.model import Document, Project
 from tests.parse.pdfs import Cells, PdfTable, wrapped
 from tests.parse.test_layout_family import YEAR, read, table
@@ -98,8 +98,7 @@ LIST_HEADER: list[Cells] = [
 
 def test_a_list_of_projects_with_comparator_and_unit_columns(tmp_path: Path) -> None:
     """北京 预算12表: a project's cells on its first row; ≥ / 3000 / 万元 in three columns; the
-    project printed again over the next page goes on; the department's overall targets are
-    not a project."""
+    project printed again over the next page goes on."""
     aid: Cells = [
         wrapped("11000022T000000444194-法律援助办案补贴"),
         "560.000000",
@@ -145,8 +144,9 @@ def test_a_list_of_projects_with_comparator_and_unit_columns(tmp_path: Path) -> 
     assert indicators(training) == [
         (4, "产出指标", "数量指标", "培训人次", "≥2000人次", Comparator.GE, "2000", "人次")
     ]
+    # the department's overall targets, with no 一级 / 二级指标 columns, are not read
     assert [(u.title, u.failed) for u in document.unread_tables] == [
-        ("预算13表 部门整体支出绩效目标表", False)
+        ("预算13表 部门整体支出绩效目标表", True)
     ]
 
 
@@ -277,4 +277,105 @@ def test_a_list_page_without_the_projects_columns_is_unread(tmp_path: Path) -> N
     assert unread.reason == (
         "the projects' own columns are not ruled on this page: the targets of 援助办案补贴 and "
         "the project after it are not stored"
+    )
+
+
+def test_overall_targets_in_a_list_under_a_three_row_header(tmp_path: Path) -> None:
+    """长沙 部门整体支出绩效目标表: 单位名称 / 资金总额 / 整体绩效目标 over the indicator columns;
+    the unit is whose the targets are."""
+    header: list[Cells] = [
+        ["单位名称", "年度预算申请", "", "整体绩效目标", "部门整体支出年度绩效目标", "", "", ""],
+        ["", "资金总额", "按支出性质分", "", "", "", "", ""],
+        ["", "", "基本支出", "", "一级指标", "二级指标", "三级指标", "指标值"],
+    ]
+    spans = [((0, 0), (0, 2)), ((1, 0), (2, 0)), ((1, 1), (1, 2)), ((3, 0), (3, 2)),
+             ((4, 0), (7, 1))]  # fmt: skip
+    rows: list[Cells] = [
+        ["长沙市信访局", "1,935.36", "1,517.95", "推动信访法治化", "成本指标", "经济成本指标",
+         "基本支出控制数", "≤1517.95万元"],
+        ["", "", "", "", "产出指标", "数量指标", "接待走访群众数量", "≥3000人次"],
+    ]  # fmt: skip
+    document = read(
+        tmp_path,
+        table(),
+        table(
+            f"{YEAR}年部门整体支出绩效目标表",
+            header=header,
+            spans=spans,
+            rows=rows,
+            widths=[90.0, 70, 70, 110, 60, 80, 120, 90],
+        ),
+    )
+    [overall] = document.projects
+    assert (overall.kind, overall.line, overall.name, overall.amount, overall.annual_target) == (
+        TargetKind.OVERALL,
+        3,
+        "长沙市信访局",
+        1_935_360_000,
+        "推动信访法治化",
+    )
+    assert [(i.level1, i.name, i.value_text) for i in overall.indicators] == [
+        ("成本指标", "基本支出控制数", "≤1517.95万元"),
+        ("产出指标", "接待走访群众数量", "≥3000人次"),
+    ]
+
+
+def test_overall_targets_on_a_card(tmp_path: Path) -> None:
+    """西安 部门整体支出绩效目标表: 部门（单位）名称, the year's tasks with a 金额合计, then
+    年度总体目标."""
+    header: list[Cells] = [
+        ["部门（单位）名称", "西安市审计局", "", ""],
+        ["年度主要任务", "任务名称", "预算金额（万元）", ""],
+        ["", "机关运转", "3354.42", ""],
+        ["", "审计事务", "285.87", ""],
+        ["", "金额合计", "3640.29", ""],
+        ["年度总体目标", "履行审计监督职责", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+    ]
+    document = read(
+        tmp_path,
+        table(),
+        table(
+            "部门整体支出绩效目标表",
+            header=header,
+            spans=[((1, 0), (3, 0)), ((1, 5), (3, 5))],
+            widths=CARD_WIDTHS,
+            rows=RESEARCH,
+        ),
+    )
+    [overall] = document.projects
+    assert (overall.kind, overall.name, overall.amount, overall.annual_target) == (
+        TargetKind.OVERALL,
+        "西安市审计局",
+        3_640_290_000,
+        "履行审计监督职责",
+    )
+    assert indicators(overall) == indicators(card_projects(tmp_path)[0])
+
+
+def card_projects(folder: Path) -> list[Project]:
+    """The research card alone, read."""
+    (folder / "alone").mkdir()
+    return read(folder / "alone", table(), card("科研专项", "809.21", RESEARCH)).projects
+
+
+def test_a_card_whose_indicators_have_no_header_of_their_own_is_unread(tmp_path: Path) -> None:
+    """北京 预算13表: 一级 / 二级 / 三级指标 printed in one cell (产出指标数量指标…): which level a
+    word belongs to is not certain."""
+    overall = table(
+        "预算13表 部门整体支出绩效目标表",
+        header=[
+            ["部门名称", "北京市司法局", "", ""],
+            ["活动", "绩效指标", "指标性质", "指标值"],
+        ],
+        spans=[((1, 0), (3, 0))],
+        rows=[["法制建设", "产出指标数量指标执法资格考试人数", "≤", "4500"]],
+        widths=CARD_WIDTHS,
+    )
+    document = read(tmp_path, table(), overall)
+    assert document.projects == []
+    [unread] = document.unread_tables
+    assert (unread.page, unread.failed) == (3, True)
+    assert unread.reason == (
+        "a card without the header of its indicators (一级指标 / 二级指标 / 指标值)"
     )

@@ -16,6 +16,7 @@ from hub.domain import (
     Scope,
     Severity,
     Side,
+    TargetKind,
     ThreePublicItem,
 )
 from hub.money import wan
@@ -31,6 +32,7 @@ __all__ = [
     "Scope",
     "Severity",
     "Side",
+    "TargetKind",
     "ThreePublicItem",
     "part_id",
     "wan",
@@ -61,6 +63,11 @@ strawberry.enum(
     "or one unit's own (单位预算 UNIT).",
 )
 strawberry.enum(Side, description="收支 Income (收入) or expenditure (支出) side.")
+strawberry.enum(
+    TargetKind,
+    description="绩效目标 Whose targets: a project's (项目支出 PROJECT) or the department's "
+    "spending as a whole (部门整体支出 OVERALL).",
+)
 strawberry.enum(ThreePublicItem, description="“三公”经费 line.")
 strawberry.enum(
     Comparator, description="比较 The comparison a target value states (≥ GE, ≤ LE, …)."

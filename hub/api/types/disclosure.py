@@ -21,6 +21,7 @@ from hub.api.types.common import (
     Scope,
     Severity,
     Side,
+    TargetKind,
     ThreePublicItem,
     part_id,
     wan,
@@ -276,9 +277,16 @@ class Project(Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Project", self.row.id))
 
-    @strawberry.field(description="项目名称 Project name.")
+    @strawberry.field(description="项目名称 Project name; for overall targets, whose they are.")
     def name(self) -> str:
         return self.row.name
+
+    @strawberry.field(
+        description="类型 A project's targets (项目支出绩效目标), or (部门整体支出绩效目标) the "
+        "department's or a unit's spending as a whole."
+    )
+    def kind(self) -> TargetKind:
+        return self.row.kind
 
     @strawberry.field(
         description="预算金额 The project's budget in 万元, as its performance-target table "
