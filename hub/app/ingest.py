@@ -160,7 +160,7 @@ def _shared(a: str, b: str) -> str:
 def _read(job: Job, overrides: Overrides, catalog: Catalog) -> Outcome:
     path = job.path
     try:
-        document = read_document(path, overrides, job.narrative)
+        document = read_document(path, overrides, job.narrative, catalog)
     except ParseError as exc:
         where = f"{path}:{exc.line}" if exc.line else str(path)
         return Outcome(path, error=f"{where}: {exc.message}")

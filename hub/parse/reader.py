@@ -23,18 +23,25 @@ _REGION = re.compile(r"^(.{2,8}?[省市州盟])(.{1,4}?[区县旗])?")
 
 
 def read_document(
-    path: Path, overrides: Overrides | None = None, narrative: Path | None = None
+    path: Path,
+    overrides: Overrides | None = None,
+    narrative: Path | None = None,
+    catalog: Catalog | None = None,
 ) -> Document:
     """Read, decode and parse the file at ``path``; ``narrative`` is the disclosure's other
     file where it is published as two (the tables in ``path``, the cover and prose there)."""
     companion = read_source(narrative) if narrative else None
-    return parse_document(read_source(path), overrides or Overrides(), companion)
+    return parse_document(read_source(path), overrides or Overrides(), companion, catalog)
 
 
 def parse_document(
-    source: Source, overrides: Overrides | None = None, narrative: Source | None = None
+    source: Source,
+    overrides: Overrides | None = None,
+    narrative: Source | None = None,
+    catalog: Catalog | None = None,
 ) -> Document:
-    """Parse a decoded source with the layout that recognises it."""
+    """Parse a decoded source with the layout that recognises it; names printed without codes
+    resolve through ``catalog`` (the shipped one where none is given)."""
     overrides = overrides or Overrides()
     layout = next((layout for layout in LAYOUTS if layout.detect(source)), None)
     if layout is None:
@@ -48,7 +55,7 @@ def parse_document(
         source.format is not SourceFormat.PDF or narrative.format is not SourceFormat.PDF
     ):
         raise ParseError(source.name, None, "only PDFs are read as a pair of files")
-    draft = layout.read(source, narrative)
+    draft = layout.read(source, narrative, catalog or _shipped_catalog())
     if not _FUNCTIONAL & set(draft.tables):
         recognised = ", ".join(t.value for t in draft.tables) or "none"
         raise ParseError(
@@ -73,7 +80,7 @@ class Layout(Protocol):
 
     def detect(self, source: Source) -> bool: ...
 
-    def read(self, source: Source, narrative: Source | None) -> Draft: ...
+    def read(self, source: Source, narrative: Source | None, catalog: Catalog) -> Draft: ...
 
 
 class TextLayout:
@@ -82,7 +89,7 @@ class TextLayout:
     def detect(self, source: Source) -> bool:
         return source.format is not SourceFormat.PDF and looks_like_text_layout(source.text)
 
-    def read(self, source: Source, narrative: Source | None) -> Draft:
+    def read(self, source: Source, narrative: Source | None, catalog: Catalog) -> Draft:
         return parse_text_layout(source)
 
 
@@ -92,7 +99,7 @@ class PdfLayout:
     def detect(self, source: Source) -> bool:
         return source.format is SourceFormat.PDF
 
-    def read(self, source: Source, narrative: Source | None) -> Draft:
+    def read(self, source: Source, narrative: Source | None, catalog: Catalog) -> Draft:
         pages = read_pages(source)
         if not any(page.lines or page.grids for page in pages):
             raise ParseError(
@@ -119,7 +126,7 @@ class PdfLayout:
                 "一般公共预算基本支出表, “三公”经费支出表",
             )
         prose = read_pages(narrative) if narrative else None
-        return parse_pdf_layout(source, pages, _shipped_catalog(), prose)
+        return parse_pdf_layout(source, pages, catalog, prose)
 
 
 LAYOUTS: tuple[Layout, ...] = (PdfLayout(), TextLayout())
