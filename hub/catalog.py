@@ -21,6 +21,7 @@ __all__ = [
     "CatalogFileError",
     "CatalogRow",
     "Region",
+    "observed_name",
     "read_catalog",
     "read_regions",
 ]
@@ -133,6 +134,14 @@ class Catalog:
 
         return min(candidates, key=distance, default=None)
 
+    def entry_in(self, scheme: Scheme, code: str, year: int) -> CatalogRow | None:
+        """The entry valid in ``year``, or None: no name of another year stands in."""
+        return next((r for r in self._rows.get((scheme, code), []) if r.valid_in(year)), None)
+
+    def entries(self, scheme: Scheme, code: str) -> list[CatalogRow]:
+        """Every name the code has had, by the years it was valid."""
+        return sorted(self._rows.get((scheme, code), []), key=lambda row: row.valid_from)
+
     def children(self, scheme: Scheme, code: str | None, year: int) -> list[CatalogRow]:
         """The entries one level below ``code`` (the 类 when ``code`` is None), by code."""
         found = [
@@ -168,6 +177,20 @@ class Catalog:
         """Whether a printed name is the official one, or the official one cut short."""
         printed, official = _comparable(printed), _comparable(official)
         return bool(printed) and official.startswith(printed)
+
+
+def observed_name(printed: dict[str, int]) -> str | None:
+    """The name documents give a code, from each printed name and how many issuers print it:
+    the full name most issuers print. A name that another issuer prints longer is that name cut
+    short by a narrow column (工业和信息产业 for 工业和信息产业监管), never chosen."""
+    full = [
+        name
+        for name in printed
+        if not any(
+            other != name and _comparable(other).startswith(_comparable(name)) for other in printed
+        )
+    ]
+    return max(full, key=lambda name: (printed[name], len(name), name), default=None)
 
 
 @dataclass(frozen=True)

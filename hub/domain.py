@@ -15,6 +15,7 @@ __all__ = [
     "Level",
     "LineKind",
     "Measure",
+    "NameSource",
     "Scheme",
     "Scope",
     "Severity",
@@ -116,6 +117,15 @@ class BudgetTable(StrEnum):
     政府性基金 together), as Jiangsu and the central universities print it."""
     FISCAL_BASIC_ECONOMIC = "FISCAL_BASIC_ECONOMIC"
     """财政拨款基本支出预算表（经济科目）: like table 6, for all fiscal appropriations."""
+
+
+class NameSource(StrEnum):
+    """Where a classification code's name for a year comes from."""
+
+    OFFICIAL = "OFFICIAL"
+    """The catalog's official list (fixtures/catalog) for that year."""
+    OBSERVED = "OBSERVED"
+    """What the documents loaded print for the code that year, where no official list has it."""
 
 
 class TargetKind(StrEnum):

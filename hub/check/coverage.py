@@ -59,6 +59,28 @@ def catalog_findings(document: Document, catalog: Catalog) -> list[Finding]:
                         f"{table.scheme.value.lower()} catalog",
                     )
                 )
+            elif not Catalog.same_name(row.printed_name, entry.name) and (
+                old := next(
+                    (
+                        e
+                        for e in catalog.entries(table.scheme, code)
+                        if e != entry and Catalog.same_name(row.printed_name, e.name)
+                    ),
+                    None,
+                )
+            ):
+                until = f"until {old.valid_to}" if old.valid_to else f"from {old.valid_from}"
+                found.append(
+                    Finding(
+                        rule="catalog.old_name",
+                        severity=Severity.INFO,
+                        table=table.kind,
+                        code=code,
+                        line=row.line,
+                        message=f"{table.title}: {code} is printed as {row.printed_name!r}, its "
+                        f"name {until}; in {year} it is {entry.name!r}",
+                    )
+                )
             elif not Catalog.same_name(row.printed_name, entry.name):
                 found.append(
                     Finding(

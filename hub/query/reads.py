@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_
 from sqlmodel import col, select
 
 from hub.catalog import Catalog
-from hub.domain import BudgetTable, Scope
+from hub.domain import BudgetTable, LineKind, Scheme, Scope
 from hub.query.pages import MAX_PAGE, Page, decode_cursor, encode_cursor
 from hub.query.rollups import region_matches
-from hub.store.catalog import stored_catalog
+from hub.store.catalog import in_subtree, stored_catalog
 from hub.store.engine import Database
 from hub.store.entities import (
     BudgetLine,
@@ -35,7 +36,7 @@ from hub.store.entities import (
     Unit,
 )
 
-__all__ = ["AmbiguousError", "Reader"]
+__all__ = ["AmbiguousError", "Reader", "Sighting"]
 
 K = TypeVar("K", bound=Hashable)
 E = TypeVar("E")
@@ -43,6 +44,16 @@ E = TypeVar("E")
 
 class AmbiguousError(LookupError):
     """A name or code that matches more than one thing."""
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """A code as one department prints it in a year."""
+
+    code: str
+    printed_name: str
+    department_id: int
+    region_id: int
 
 
 def _grouped(keys: Sequence[K], rows: Sequence[E], key: Callable[[E], K]) -> list[list[E]]:
@@ -137,6 +148,44 @@ class Reader:
     async def _read_catalog(self) -> Catalog:
         async with self.database.session() as session:
             return await stored_catalog(session)
+
+    async def sightings(
+        self, scheme: Scheme, year: int, code: str, below: bool = False
+    ) -> list[Sighting]:
+        """Where the current disclosures of a year print a code (or, ``below``, the codes one
+        level under it), and what they call it: the observed catalog."""
+        if below:
+            where = [
+                in_subtree(col(BudgetLine.code), code),
+                func.length(col(BudgetLine.code)) == len(code) + 2,
+            ]
+        else:
+            where = [col(BudgetLine.code) == code]
+        statement = (
+            select(
+                col(BudgetLine.code),
+                col(BudgetLine.printed_name),
+                col(Department.id),
+                col(Department.region_id),
+            )
+            .join(Disclosure, col(Disclosure.id) == col(BudgetLine.disclosure_id))
+            .join(Department, col(Department.id) == col(Disclosure.department_id))
+            .where(
+                col(BudgetLine.scheme) == scheme,
+                col(BudgetLine.kind) == LineKind.SUBJECT,
+                col(Disclosure.fiscal_year) == year,
+                col(Disclosure.superseded_by_id).is_(None),
+                *where,
+            )
+            .distinct()
+        )
+        async with self.database.session() as session:
+            rows = (await session.execute(statement)).all()
+        return [
+            Sighting(code, name, department, region)
+            for code, name, department, region in rows
+            if code is not None and department is not None
+        ]
 
     # Entry points: finding disclosures and departments.
 

@@ -177,3 +177,17 @@ def test_a_blank_subtotal_is_reported_as_blank_not_zero() -> None:
         None,
         None,
     )
+
+
+def test_a_name_of_another_year_is_an_out_of_date_name_not_an_unknown_code() -> None:
+    """210 卫生健康支出 was 医疗卫生与计划生育支出 until 2018; documents keep printing it."""
+    text = changed("<b>210</b>", "<b>卫生健康支出</b>", "<b>医疗卫生与计划生育支出</b>")
+    found = [f for f in findings_of(text) if f.code == "210" and f.rule.startswith("catalog.")]
+    assert [(f.rule, f.severity.value, f.message) for f in found] == [
+        (
+            "catalog.old_name",
+            "INFO",
+            "一般公共预算支出表（按功能科目到项级）: 210 is printed as "
+            "'医疗卫生与计划生育支出', its name until 2018; in 2023 it is '卫生健康支出'",
+        )
+    ]

@@ -8,9 +8,11 @@ from hub import domain
 from hub.api.context import Context
 from hub.api.ids import encode_id
 from hub.api.types.common import Info, Level, Node, Scheme
-from hub.catalog import Catalog, CatalogRow
+from hub.catalog import Catalog, CatalogRow, observed_name
+from hub.domain import NameSource, level_of, parent_of
+from hub.query.reads import Sighting
 
-__all__ = ["Subject", "subject"]
+__all__ = ["SeenIn", "Subject", "subject"]
 
 MAX_DEPTH = 3
 
@@ -18,22 +20,61 @@ MAX_DEPTH = 3
 async def subject(
     info: Info[Context, None], scheme: domain.Scheme, code: str, year: int
 ) -> Subject | None:
-    catalog = await info.context.reader.catalog()
-    entry = catalog.entry(scheme, code, year)
-    return Subject(entry=entry, year=year, catalog=catalog) if entry else None
+    """The node a code is in a year: the catalog's official entry, else what the documents
+    loaded print for it (:func:`hub.catalog.observed_name`); None where neither knows it."""
+    reader = info.context.reader
+    catalog = await reader.catalog()
+    return _subject(catalog, scheme, code, year, await reader.sightings(scheme, year, code))
+
+
+def _subject(
+    catalog: Catalog, scheme: domain.Scheme, code: str, year: int, sightings: list[Sighting]
+) -> Subject | None:
+    official = catalog.entry_in(scheme, code, year)
+    if official is not None:
+        return Subject(entry=official, year=year, source=NameSource.OFFICIAL, sightings=sightings)
+    name = observed_name(_issuers(sightings))
+    if name is None:
+        return None
+    entry = CatalogRow(
+        scheme, code, name, level_of(code), parent_of(code), year, year, _OBSERVED_SOURCE
+    )
+    return Subject(entry=entry, year=year, source=NameSource.OBSERVED, sightings=sightings)
+
+
+_OBSERVED_SOURCE = "printed by the disclosures loaded"
+
+
+def _issuers(sightings: list[Sighting]) -> dict[str, int]:
+    """Each printed name and how many departments print it."""
+    departments: dict[str, set[int]] = {}
+    for sighting in sightings:
+        departments.setdefault(sighting.printed_name, set()).add(sighting.department_id)
+    return {name: len(ids) for name, ids in departments.items()}
+
+
+@strawberry.type(description="出现 Who prints a code in the year's current disclosures.")
+class SeenIn:
+    departments: int = strawberry.field(description="部门 How many departments print it.")
+    regions: int = strawberry.field(description="地区 How many regions they are in.")
 
 
 @strawberry.type(
-    description="科目 A node of a classification tree as the catalog has it for a year."
+    description="科目 A node of a classification tree for a year: the official catalog's, or "
+    "(where the catalog lacks it) as the documents loaded print it."
 )
 class Subject(Node):
     entry: strawberry.Private[CatalogRow]
     year: strawberry.Private[int]
-    catalog: strawberry.Private[Catalog]
+    source: NameSource = strawberry.field(
+        description="来源 OFFICIAL: the catalog's list for the year; OBSERVED: the full name most "
+        "issuers print for the code that year (a name others print longer is a cut-short one, "
+        "never chosen)."
+    )
+    sightings: strawberry.Private[list[Sighting]]
 
-    def _near(self, code: str | None) -> Subject | None:
-        entry = self.catalog.entry(self.entry.scheme, code, self.year) if code else None
-        return Subject(entry=entry, year=self.year, catalog=self.catalog) if entry else None
+    async def _near(self, info: Info[Context, None], code: str | None) -> Subject | None:
+        return await subject(info, self.entry.scheme, code, self.year) if code else None
 
     @strawberry.field(description="全局标识 Global id.")
     def id(self) -> strawberry.ID:
@@ -49,7 +90,7 @@ class Subject(Node):
     def code(self) -> str:
         return self.entry.code
 
-    @strawberry.field(description="名称 Official name for the year.")
+    @strawberry.field(description="名称 The name for the year (see `source`).")
     def name(self) -> str:
         return self.entry.name
 
@@ -61,45 +102,73 @@ class Subject(Node):
     def fiscal_year(self) -> int:
         return self.year
 
-    @strawberry.field(description="起始年度 First fiscal year of this name.")
+    @strawberry.field(
+        description="起始年度 First fiscal year of this name (an observed name: the year)."
+    )
     def valid_from(self) -> int:
         return self.entry.valid_from
 
-    @strawberry.field(description="终止年度 Last fiscal year of this name; null while in force.")
+    @strawberry.field(
+        description="终止年度 Last fiscal year of this name; null while in force (an observed "
+        "name: the year)."
+    )
     def valid_to(self) -> int | None:
         return self.entry.valid_to
 
+    @strawberry.field(description="出现 How many departments and regions print the code.")
+    def seen_in(self) -> SeenIn:
+        departments = {s.department_id for s in self.sightings}
+        return SeenIn(
+            departments=len(departments), regions=len({s.region_id for s in self.sightings})
+        )
+
+    @strawberry.field(
+        description="印刷名称 The names documents print for the code that year, the most printed "
+        "first (short forms that narrow columns cut included)."
+    )
+    def printed_names(self) -> list[str]:
+        issuers = _issuers(self.sightings)
+        return sorted(issuers, key=lambda name: (-issuers[name], name))
+
     @strawberry.field(description="上级 The node one level up; null for a 类.")
-    def parent(self) -> Subject | None:
-        return self._near(self.entry.parent_code)
+    async def parent(self, info: Info[Context, None]) -> Subject | None:
+        return await self._near(info, self.entry.parent_code)
 
     @strawberry.field(description="路径 The breadcrumb from the 类 down to this node's parent.")
-    def ancestors(self) -> list[Subject]:
+    async def ancestors(self, info: Info[Context, None]) -> list[Subject]:
         found: list[Subject] = []
         code = self.entry.parent_code
         while code:
-            near = self._near(code)
+            near = await self._near(info, code)
             if near is None:
                 break
             found.insert(0, near)
             code = near.entry.parent_code
         return found
 
-    @strawberry.field(description="下级 The nodes one level down that the catalog holds.")
-    def children(self) -> list[Subject]:
-        return [
-            Subject(entry=row, year=self.year, catalog=self.catalog)
-            for row in self.catalog.children(self.entry.scheme, self.entry.code, self.year)
-        ]
+    @strawberry.field(
+        description="下级 The nodes one level down for the year, official or observed, by code."
+    )
+    async def children(self, info: Info[Context, None]) -> list[Subject]:
+        reader = info.context.reader
+        catalog = await reader.catalog()
+        scheme, code = self.entry.scheme, self.entry.code
+        below: dict[str, list[Sighting]] = {
+            row.code: [] for row in catalog.children(scheme, code, self.year)
+        }
+        for sighting in await reader.sightings(scheme, self.year, code, below=True):
+            below.setdefault(sighting.code, []).append(sighting)
+        made = [_subject(catalog, scheme, c, self.year, seen) for c, seen in sorted(below.items())]
+        return [child for child in made if child is not None]
 
     @strawberry.field(
         description=f"后代 Every node below, down to `depth` levels (1 to {MAX_DEPTH}), "
         "parents before their children."
     )
-    def descendants(self, depth: int = MAX_DEPTH) -> list[Subject]:
+    async def descendants(self, info: Info[Context, None], depth: int = MAX_DEPTH) -> list[Subject]:
         found: list[Subject] = []
         level = [self]
         for _ in range(max(0, min(depth, MAX_DEPTH))):
-            level = [child for node in level for child in node.children()]
+            level = [child for node in level for child in await node.children(info)]
             found.extend(level)
         return sorted(found, key=lambda s: s.entry.code)

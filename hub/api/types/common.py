@@ -12,6 +12,7 @@ from hub.domain import (
     BudgetTable,
     Comparator,
     Level,
+    NameSource,
     Scheme,
     Scope,
     Severity,
@@ -63,6 +64,10 @@ strawberry.enum(
     "or one unit's own (单位预算 UNIT).",
 )
 strawberry.enum(Side, description="收支 Income (收入) or expenditure (支出) side.")
+strawberry.enum(
+    NameSource,
+    description="名称来源 Where a code's name comes from: the official catalog, or the documents.",
+)
 strawberry.enum(
     TargetKind,
     description="绩效目标 Whose targets: a project's (项目支出 PROJECT) or the department's "

@@ -1,0 +1,94 @@
+"""`subject`: the official catalog, and what the documents loaded print where it has no entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from hub.app.web import create_app
+from hub.config import Settings
+from hub.store.engine import Database
+from tests import seed
+
+# The seed prints 2150517 产业发展 once, in table 5; its variants print a code the catalog lacks.
+PRINTED = "2150517\t产业发展"
+NEW_CODE = "2150599"
+FULL_NAME = "其他工业和信息产业监管支出"
+CUT_SHORT = "其他工业和信息产业监"  # as a narrow column prints it
+
+
+async def _ask(database: Database, query: str) -> dict[str, Any]:
+    app = create_app(Settings(database_url=str(database.url)), database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+        body = (await http.post("/graphql", json={"query": query})).json()
+    assert "errors" not in body, body["errors"]
+    return dict(body["data"])
+
+
+async def _load(database: Database, code: str, printed: str) -> None:
+    text = seed.variant(code).replace(PRINTED, printed)
+    assert printed in text
+    await seed.load_text(database, text)
+
+
+SUBJECT = """{ subject(scheme: FUNCTIONAL, code: "%s", year: %d) {
+    code name level source validFrom validTo seenIn { departments regions } printedNames
+    parent { code source } } }"""
+
+
+async def test_a_code_the_catalog_lacks_is_named_as_most_issuers_print_it_in_full(
+    database: Database,
+) -> None:
+    await _load(database, "301", f"{NEW_CODE}\t{CUT_SHORT}")
+    await _load(database, "302", f"{NEW_CODE}\t{CUT_SHORT}")
+    await _load(database, "303", f"{NEW_CODE}\t{FULL_NAME}")
+    found = (await _ask(database, SUBJECT % (NEW_CODE, 2023)))["subject"]
+    # Two issuers print it cut short, one in full: the cut-short name is never chosen.
+    assert found == {
+        "code": NEW_CODE,
+        "name": FULL_NAME,
+        "level": "ITEM",
+        "source": "OBSERVED",
+        "validFrom": 2023,
+        "validTo": 2023,
+        "seenIn": {"departments": 3, "regions": 1},
+        "printedNames": [CUT_SHORT, FULL_NAME],
+        "parent": {"code": "21505", "source": "OFFICIAL"},
+    }
+    # Another year, nobody printed it: nothing.
+    assert (await _ask(database, SUBJECT % (NEW_CODE, 2024)))["subject"] is None
+
+
+async def test_the_official_name_beats_what_documents_print(database: Database) -> None:
+    await _load(database, "301", "2150517\t产业发")
+    await _load(database, "302", "2150517\t产业发")
+    found = (await _ask(database, SUBJECT % ("2150517", 2023)))["subject"]
+    assert (found["name"], found["source"]) == ("产业发展", "OFFICIAL")
+    assert found["seenIn"] == {"departments": 2, "regions": 1}
+    assert found["printedNames"] == ["产业发"]
+
+
+async def test_children_are_official_and_observed(database: Database) -> None:
+    await _load(database, "301", f"{NEW_CODE}\t{FULL_NAME}")
+    found = await _ask(
+        database,
+        '{ subject(scheme: FUNCTIONAL, code: "21505", year: 2023) { children { code source } } }',
+    )
+    children = [(c["code"], c["source"]) for c in found["subject"]["children"]]
+    assert (NEW_CODE, "OBSERVED") in children
+    assert ("2150517", "OFFICIAL") in children  # the catalog's, though this document omits it
+    assert children == sorted(children)
+
+
+async def test_a_year_outside_every_entrys_validity_answers_null(database: Database) -> None:
+    data = await _ask(
+        database,
+        """{ early: subject(scheme: FUNCTIONAL, code: "201", year: 1990) { name }
+            renamed: subject(scheme: FUNCTIONAL, code: "210", year: 2018) { name source }
+            now: subject(scheme: FUNCTIONAL, code: "210", year: 2023) { name source } }""",
+    )
+    assert data["early"] is None
+    assert data["renamed"] == {"name": "医疗卫生与计划生育支出", "source": "OFFICIAL"}
+    assert data["now"] == {"name": "卫生健康支出", "source": "OFFICIAL"}
