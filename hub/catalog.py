@@ -138,19 +138,23 @@ class Catalog:
         """The entry valid in ``year``, or None: no name of another year stands in."""
         return next((r for r in self._rows.get((scheme, code), []) if r.valid_in(year)), None)
 
+    def rows(self, scheme: Scheme, year: int) -> list[CatalogRow]:
+        """Every entry of the scheme valid in ``year``."""
+        return [
+            row
+            for (row_scheme, _), rows in self._rows.items()
+            if row_scheme is scheme
+            for row in rows
+            if row.valid_in(year)
+        ]
+
     def entries(self, scheme: Scheme, code: str) -> list[CatalogRow]:
         """Every name the code has had, by the years it was valid."""
         return sorted(self._rows.get((scheme, code), []), key=lambda row: row.valid_from)
 
     def children(self, scheme: Scheme, code: str | None, year: int) -> list[CatalogRow]:
         """The entries one level below ``code`` (the 类 when ``code`` is None), by code."""
-        found = [
-            row
-            for (row_scheme, _), rows in self._rows.items()
-            if row_scheme is scheme
-            for row in rows
-            if row.parent_code == code and row.valid_in(year)
-        ]
+        found = [row for row in self.rows(scheme, year) if row.parent_code == code]
         return sorted(found, key=lambda row: row.code)
 
     def knows(self, scheme: Scheme, code: str) -> bool:

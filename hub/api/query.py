@@ -12,7 +12,7 @@ from hub.api.context import Context
 from hub.api.errors import UserError
 from hub.api.ids import GlobalIdError, decode_id
 from hub.api.types.administration import Department, Region
-from hub.api.types.catalog import Subject, subject
+from hub.api.types.catalog import Subject, subject, subjects
 from hub.api.types.common import Info, Node, Scheme, Scope
 from hub.api.types.connections import Connection, connection
 from hub.api.types.disclosure import (
@@ -28,7 +28,7 @@ from hub.api.types.disclosure import (
     disclosure_tree,
 )
 from hub.api.types.rollup import MAX_DEPARTMENTS, RollupNode, rollup
-from hub.query.pages import CursorError
+from hub.query.pages import CursorError, page_of
 from hub.query.reads import AmbiguousError
 from hub.query.rollups import TABLE_OF_SCHEME, RollupKey
 from hub.query.trees import walk
@@ -225,6 +225,28 @@ class Query:
             )
         )
         return connection(page, lambda row: Disclosure(row=row))
+
+    @strawberry.field(
+        description="科目列表 The catalog's nodes of a year, official and observed, by code: "
+        "under a code (its whole subtree), matching `search` (a code prefix, or a piece of a "
+        "name or a printed name: 行政运行)."
+    )
+    async def subjects(
+        self,
+        info: Info[Context, None],
+        scheme: Scheme,
+        year: int,
+        under: str | None = None,
+        search: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Subject]:
+        found = await subjects(info, scheme, year, _code(under) if under else None, search)
+        try:
+            page = page_of(found, "subject", first, after)
+        except CursorError as exc:
+            raise UserError(str(exc)) from None
+        return connection(page, lambda node: node)
 
     @strawberry.field(
         description="科目 A catalog node by scheme, code and year: its name, parent, ancestors, "

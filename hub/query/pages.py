@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["MAX_PAGE", "CursorError", "Page", "decode_cursor", "encode_cursor"]
+__all__ = ["MAX_PAGE", "CursorError", "Page", "decode_cursor", "encode_cursor", "page_of"]
 
 T = TypeVar("T")
 MAX_PAGE = 100
@@ -39,3 +39,16 @@ class Page(Generic[T]):
     total: int
     has_next: bool
     has_previous: bool
+
+
+def page_of(items: list[T], kind: str, first: int, after: str | None) -> Page[T]:
+    """A page of a list made in memory, its cursors the items' positions."""
+    first = max(0, min(first, MAX_PAGE))
+    start = decode_cursor(kind, after) + 1 if after else 0
+    chosen = items[start : start + first]
+    return Page(
+        items=[(encode_cursor(kind, start + n), item) for n, item in enumerate(chosen)],
+        total=len(items),
+        has_next=start + first < len(items),
+        has_previous=start > 0,
+    )

@@ -150,17 +150,18 @@ class Reader:
             return await stored_catalog(session)
 
     async def sightings(
-        self, scheme: Scheme, year: int, code: str, below: bool = False
+        self, scheme: Scheme, year: int, code: str | None, within: str = "code"
     ) -> list[Sighting]:
-        """Where the current disclosures of a year print a code (or, ``below``, the codes one
-        level under it), and what they call it: the observed catalog."""
-        if below:
-            where = [
-                in_subtree(col(BudgetLine.code), code),
-                func.length(col(BudgetLine.code)) == len(code) + 2,
-            ]
-        else:
+        """Where the current disclosures of a year print a code, and what they call it: the
+        observed catalog. ``within`` widens it to the codes one level under ``code``
+        ("children"), every code under it ("subtree"), or (``code`` None) every code."""
+        where: list[Any] = []
+        if code is not None and within == "code":
             where = [col(BudgetLine.code) == code]
+        elif code is not None:
+            where = [in_subtree(col(BudgetLine.code), code), col(BudgetLine.code) != code]
+            if within == "children":
+                where.append(func.length(col(BudgetLine.code)) == len(code) + 2)
         statement = (
             select(
                 col(BudgetLine.code),

@@ -92,3 +92,54 @@ async def test_a_year_outside_every_entrys_validity_answers_null(database: Datab
     assert data["early"] is None
     assert data["renamed"] == {"name": "医疗卫生与计划生育支出", "source": "OFFICIAL"}
     assert data["now"] == {"name": "卫生健康支出", "source": "OFFICIAL"}
+
+
+SUBJECTS = """query($under: String, $search: String, $after: String, $first: Int!) {
+    subjects(scheme: FUNCTIONAL, year: 2023, under: $under, search: $search, after: $after,
+             first: $first) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { code name source } } } }"""
+
+
+async def _subjects(database: Database, **variables: Any) -> dict[str, Any]:
+    app = create_app(Settings(database_url=str(database.url)), database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+        body = (
+            await http.post(
+                "/graphql", json={"query": SUBJECTS, "variables": {"first": 20, **variables}}
+            )
+        ).json()
+    return dict(body)
+
+
+async def test_subjects_under_a_code_by_code_and_by_name(database: Database) -> None:
+    await _load(database, "301", f"{NEW_CODE}\t{CUT_SHORT}")
+    under = (await _subjects(database, under="215"))["data"]["subjects"]
+    codes = [e["node"]["code"] for e in under["edges"]]
+    assert codes == sorted(codes)
+    assert all(c.startswith("215") and c != "215" for c in codes)
+    assert {"21505", "2150517", NEW_CODE} <= set(codes)
+    observed = next(e["node"] for e in under["edges"] if e["node"]["code"] == NEW_CODE)
+    # The only name printed, cut short or not, is the name.
+    assert observed == {"code": NEW_CODE, "name": CUT_SHORT, "source": "OBSERVED"}
+    # By a piece of a name (official, or as printed), or by a code prefix.
+    by_name = (await _subjects(database, search="信息产业"))["data"]["subjects"]
+    assert {e["node"]["code"] for e in by_name["edges"]} >= {"21505", NEW_CODE}
+    by_code = (await _subjects(database, search="21505"))["data"]["subjects"]
+    assert all(e["node"]["code"].startswith("21505") for e in by_code["edges"])
+
+
+async def test_subjects_in_pages(database: Database) -> None:
+    first = (await _subjects(database, under="201", first=2))["data"]["subjects"]
+    assert len(first["edges"]) == 2
+    assert first["pageInfo"]["hasNextPage"]
+    rest = await _subjects(database, under="201", first=100, after=first["pageInfo"]["endCursor"])
+    codes = [e["node"]["code"] for e in first["edges"] + rest["data"]["subjects"]["edges"]]
+    assert len(codes) == first["totalCount"] == len(set(codes))
+
+
+async def test_a_code_of_another_shape_is_a_user_error(database: Database) -> None:
+    body = await _subjects(database, under="21")
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["path"] == ["subjects"]

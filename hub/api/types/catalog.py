@@ -12,7 +12,7 @@ from hub.catalog import Catalog, CatalogRow, observed_name
 from hub.domain import NameSource, level_of, parent_of
 from hub.query.reads import Sighting
 
-__all__ = ["SeenIn", "Subject", "subject"]
+__all__ = ["SeenIn", "Subject", "subject", "subjects"]
 
 MAX_DEPTH = 3
 
@@ -156,7 +156,7 @@ class Subject(Node):
         below: dict[str, list[Sighting]] = {
             row.code: [] for row in catalog.children(scheme, code, self.year)
         }
-        for sighting in await reader.sightings(scheme, self.year, code, below=True):
+        for sighting in await reader.sightings(scheme, self.year, code, "children"):
             below.setdefault(sighting.code, []).append(sighting)
         made = [_subject(catalog, scheme, c, self.year, seen) for c, seen in sorted(below.items())]
         return [child for child in made if child is not None]
@@ -172,3 +172,35 @@ class Subject(Node):
             level = [child for node in level for child in await node.children(info)]
             found.extend(level)
         return sorted(found, key=lambda s: s.entry.code)
+
+
+async def subjects(
+    info: Info[Context, None],
+    scheme: domain.Scheme,
+    year: int,
+    under: str | None,
+    search: str | None,
+) -> list[Subject]:
+    """Every node of the year, official or observed, under a code and matching a search (a code
+    prefix, or a piece of the name or of a printed name), by code."""
+    reader = info.context.reader
+    catalog = await reader.catalog()
+    found: dict[str, list[Sighting]] = {
+        row.code: []
+        for row in catalog.rows(scheme, year)
+        if under is None or (row.code.startswith(under) and row.code != under)
+    }
+    for sighting in await reader.sightings(scheme, year, under, "subtree"):
+        found.setdefault(sighting.code, []).append(sighting)
+    made = [_subject(catalog, scheme, code, year, seen) for code, seen in sorted(found.items())]
+    wanted = "".join((search or "").split())
+    return [
+        node
+        for node in made
+        if node is not None
+        and (
+            not wanted
+            or node.entry.code.startswith(wanted)
+            or any(wanted in name for name in (node.entry.name, *_issuers(node.sightings)))
+        )
+    ]
