@@ -21,7 +21,7 @@ from hub.catalog import Catalog
 from hub.check import Finding, check_document
 from hub.domain import Severity
 from hub.parse import Document, Overrides, ParseError, read_document, starts_with_table
-from hub.store.catalog import stored_catalog
+from hub.store.catalog import observed_catalog, stored_catalog
 from hub.store.engine import Database
 from hub.store.load import LoadResult, load_document, loaded_sources
 
@@ -157,10 +157,25 @@ def _shared(a: str, b: str) -> str:
     return a[: min(len(a), len(b)) if end is None else end]
 
 
-def _read(job: Job, overrides: Overrides, catalog: Catalog) -> Outcome:
+@dataclass(frozen=True)
+class Catalogs:
+    """The catalog documents are checked against, and the one they are read with (the official
+    names and, for codes it lacks, the names the loaded disclosures print: a names-only table
+    resolves against both)."""
+
+    official: Catalog
+    reading: Catalog
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Catalogs:
+        return cls(catalog, catalog)
+
+
+def _read(job: Job, overrides: Overrides, catalogs: Catalogs) -> Outcome:
     path = job.path
+    catalog = catalogs.official
     try:
-        document = read_document(path, overrides, job.narrative, catalog)
+        document = read_document(path, overrides, job.narrative, catalogs.reading)
     except ParseError as exc:
         where = f"{path}:{exc.line}" if exc.line else str(path)
         return Outcome(path, error=f"{where}: {exc.message}")
@@ -182,8 +197,9 @@ def check_files(
     """Parse and check each file; nothing is written anywhere."""
     outcomes: list[Outcome] = []
     for item in collect_files(paths):
-        outcomes.append(item if isinstance(item, Outcome) else _read(item, overrides, catalog))
-        advance(outcomes[-1].path)
+        read = item if isinstance(item, Outcome) else _read(item, overrides, Catalogs.of(catalog))
+        outcomes.append(read)
+        advance(read.path)
     return outcomes
 
 
@@ -197,33 +213,33 @@ PREFETCH = 16
 """How many documents the worker may read ahead of the loading."""
 REFRESH_FROM = 200
 """After loading this many documents, the database's statistics are refreshed."""
-_worker_catalog: Catalog | None = None
+_worker_catalogs: Catalogs | None = None
 
 
-def _start_worker(catalog: Catalog) -> None:
-    global _worker_catalog
-    _worker_catalog = catalog
+def _start_worker(catalogs: Catalogs) -> None:
+    global _worker_catalogs
+    _worker_catalogs = catalogs
 
 
 def _read_in_worker(job: Job, overrides: Overrides) -> Outcome:
-    assert _worker_catalog is not None
-    return _read(job, overrides, _worker_catalog)
+    assert _worker_catalogs is not None
+    return _read(job, overrides, _worker_catalogs)
 
 
 async def _outcomes(
-    items: list[Job | Outcome], overrides: Overrides, catalog: Catalog
+    items: list[Job | Outcome], overrides: Overrides, catalogs: Catalogs
 ) -> AsyncIterator[Outcome]:
     """Each file read and checked, in order; in a worker process when there are many."""
     pdfs = sum(1 for i in items if isinstance(i, Job) and i.path.suffix.lower() == ".pdf")
     cores = os.cpu_count() or 1
     if len(items) + pdfs * (PDF_WEIGHT - 1) < PARALLEL_FROM or cores < 2:
         for item in items:
-            yield item if isinstance(item, Outcome) else _read(item, overrides, catalog)
+            yield item if isinstance(item, Outcome) else _read(item, overrides, catalogs)
         return
     loop = asyncio.get_running_loop()
     context = multiprocessing.get_context("spawn")  # no copy of this process's threads
     workers = cores if pdfs else 1
-    with ProcessPoolExecutor(workers, context, _start_worker, (catalog,)) as pool:
+    with ProcessPoolExecutor(workers, context, _start_worker, (catalogs,)) as pool:
         pending: deque[tuple[Job | Outcome, asyncio.Future[Outcome]]] = deque()
         queue = iter(items)
 
@@ -249,7 +265,7 @@ async def _outcomes(
                 rest = [item, *(i for i, _ in pending), *queue]
                 pending.clear()
                 for left in rest:
-                    yield left if isinstance(left, Outcome) else _read(left, overrides, catalog)
+                    yield left if isinstance(left, Outcome) else _read(left, overrides, catalogs)
                 return
             read_ahead()
             yield outcome
@@ -282,16 +298,16 @@ async def ingest_files(
     """Parse, check and load each file, one transaction per file; a failure spoils no other."""
     items = collect_files(paths)
     async with database.session() as session:
-        catalog = await stored_catalog(session)
+        catalogs = Catalogs(await stored_catalog(session), await observed_catalog(session))
         if overrides == Overrides():  # without overrides the same bytes mean the same disclosure
             items = await _skip_loaded(session, items)
     outcomes: list[Outcome] = []
-    async for outcome in _outcomes(items, overrides, catalog):
+    async for outcome in _outcomes(items, overrides, catalogs):
         if outcome.document is not None:
             try:
                 async with database.transaction() as session:
                     outcome.loaded = await load_document(
-                        session, outcome.document, outcome.findings, catalog
+                        session, outcome.document, outcome.findings, catalogs.official
                     )
             except (SQLAlchemyError, OverflowError) as exc:
                 reason = getattr(exc, "orig", None) or exc

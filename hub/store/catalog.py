@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hub.catalog import Catalog, CatalogRow
-from hub.domain import subtree_bounds
-from hub.store.entities import CatalogEntry, DataVersion
+from hub.catalog import Catalog, CatalogRow, observed_name
+from hub.domain import LineKind, Scheme, level_of, parent_of, subtree_bounds
+from hub.store.entities import BudgetLine, CatalogEntry, DataVersion, Disclosure
 
 __all__ = [
     "bump_data_version",
     "data_version",
     "in_subtree",
+    "observed_catalog",
     "stored_catalog",
     "sync_catalog",
 ]
@@ -68,6 +69,52 @@ async def stored_catalog(session: AsyncSession) -> Catalog:
         )
         for e in await session.scalars(select(CatalogEntry))
     )
+
+
+async def observed_catalog(session: AsyncSession) -> Catalog:
+    """The official catalog, and for each code it lacks in a year, the name the year's current
+    disclosures print for it (:func:`hub.catalog.observed_name`): what a names-only table is
+    resolved against when it is loaded."""
+    official = [
+        CatalogRow(
+            e.scheme, e.code, e.name, e.level, e.parent_code, e.valid_from, e.valid_to, e.source
+        )
+        for e in await session.scalars(select(CatalogEntry))
+    ]
+    known = Catalog(official)
+    issuers = func.count(col(Disclosure.department_id).distinct())
+    printed = await session.execute(
+        select(
+            col(BudgetLine.scheme),
+            col(BudgetLine.code),
+            col(Disclosure.fiscal_year),
+            col(BudgetLine.printed_name),
+            issuers,
+        )
+        .join(Disclosure, col(Disclosure.id) == col(BudgetLine.disclosure_id))
+        .where(
+            col(BudgetLine.kind) == LineKind.SUBJECT,
+            col(BudgetLine.scheme).is_not(None),
+            col(BudgetLine.code).is_not(None),
+            col(Disclosure.superseded_by_id).is_(None),
+        )
+        .group_by(
+            col(BudgetLine.scheme),
+            col(BudgetLine.code),
+            col(Disclosure.fiscal_year),
+            col(BudgetLine.printed_name),
+        )
+    )
+    names: dict[tuple[Scheme, str, int], dict[str, int]] = {}
+    for scheme, code, year, printed_name, count in printed.all():
+        if scheme is not None and code is not None and known.entry_in(scheme, code, year) is None:
+            names.setdefault((scheme, code, year), {})[printed_name] = count
+    observed = [
+        CatalogRow(scheme, code, chosen, level_of(code), parent_of(code), year, year, "observed")
+        for (scheme, code, year), printed_names in names.items()
+        if (chosen := observed_name(printed_names)) is not None
+    ]
+    return Catalog(official + observed)
 
 
 def in_subtree(column: Any, code: str) -> Any:

@@ -247,3 +247,35 @@ _SHA256 = {
         "9cf8afd0f960aea9377ec2d80d8573bb96747e42f0c64046a81f63a2e4af7ce8"
     ),
 }
+
+
+async def test_a_names_only_table_resolves_against_names_other_documents_print(
+    database: Database, tmp_path: Path
+) -> None:
+    """2150599 is in no official list; a loaded disclosure prints it with its name, so a table
+    of names alone loaded later finds the code under 21505 (and is told it is not official)."""
+    from tests.parse.pdfs import PdfDocument, write_pdf
+    from tests.parse.test_layout_family import FIGURES, NAME_HEADER, NAME_WIDTHS, table
+
+    printed = "其他工业和信息产业监管支出"
+    coded = tmp_path / "coded.txt"
+    coded.write_text(seed.variant("301").replace("2150517\t产业发展", f"2150599\t{printed}"))
+    names_only = [[n, t, b, p] for _, n, t, b, p in FIGURES] + [[printed, "10.00", "", "10.00"]]
+    document = PdfDocument(
+        title="上海市测试局2026年部门预算",
+        department="上海市测试局",
+        tables=[table(header=NAME_HEADER, widths=NAME_WIDTHS, rows=names_only)],
+    )
+    pdf = write_pdf(tmp_path / "names.pdf", document)
+    outcomes = await ingest_files(database, [coded], Overrides())
+    outcomes += await ingest_files(database, [pdf], Overrides(region_name="上海市"))
+    assert [o.error for o in outcomes] == [None, None]
+    async with database.session() as session:
+        rows = await session.execute(
+            select(BudgetLine.code, BudgetLine.printed_name)
+            .join(Disclosure, Disclosure.id == BudgetLine.disclosure_id)
+            .where(Disclosure.source_name == "names.pdf", BudgetLine.printed_name == printed)
+        )
+        assert rows.all() == [("2150599", printed)]
+    rules = {(f.rule, f.code) for f in outcomes[1].findings}
+    assert ("catalog.unknown_code", "2150599") in rules  # known by name, not officially
