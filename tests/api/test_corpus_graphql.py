@@ -14,7 +14,7 @@ from hub.catalog import Catalog
 from hub.config import Settings
 from hub.domain import Scheme
 from hub.money import AmountUnit, wan
-from hub.parse.cells import parse_amount
+from hub.parse.cells import comparable, parse_amount
 from hub.parse.model import Overrides
 from hub.store.engine import Database
 from tests.corpus import NAMES, corpus_file
@@ -193,6 +193,40 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
     node = f'node(id: "{beijing["id"]}") {{ ... on BudgetNode {{ code computed {{ total }} }} }}'
     again = await _ask(database, f"{{ {node} }}")
     assert again["node"] == {"code": "204", "computed": beijing["computed"]}
+
+    # Every code a corpus budget prints answers `subject` for its year with its full name
+    # (杭州 prints names only: the codes its figures give are read, not printed).
+    wanted = {
+        (scheme, code, figures["year"]): name
+        for key, figures in FIGURES.items()
+        if key != "hz_qxj_2026_dept"
+        for scheme, code, name in figures.get("codes", [])
+        if scheme in {"FUNCTIONAL", "DEPARTMENTAL_ECONOMIC", "GOVERNMENTAL_ECONOMIC"}
+    }
+    keys = list(wanted)
+    answered: dict[str, Any] = {}
+    for start in range(0, len(keys), 50):  # a query may hold 50 aliases
+        asked = " ".join(
+            f'c{n}: subject(scheme: {scheme}, code: "{code}", year: {year}) {{ name source }}'
+            for n, (scheme, code, year) in enumerate(keys[start : start + 50], start)
+        )
+        answered |= await _ask(database, f"{{ {asked} }}")
+    named = {key: answered[f"c{n}"] for n, key in enumerate(keys)}
+    missing = [key for key, node in named.items() if node is None]
+    assert missing == []
+    differ = {
+        key: (node["name"], node["source"], wanted[key])
+        for key, node in named.items()
+        if comparable(node["name"]) != comparable(wanted[key])
+    }
+    # The official name beats a printed variant (福州's 资本金注入（基本建设）).
+    assert differ == {
+        ("DEPARTMENTAL_ECONOMIC", "31101", 2026): (
+            "资本金注入",
+            "OFFICIAL",
+            "资本金注入（基本建设）",
+        )
+    }
 
     # Projects' targets and the department's overall ones, told apart.
     kinds = (
