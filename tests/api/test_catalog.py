@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from hub.app.web import create_app
-from hub.config import Settings
 from hub.store.engine import Database
 from tests import seed
+from tests.api.ask import ask, post
 
 # The seed prints 2150517 产业发展 once, in table 5; its variants print a code the catalog lacks.
 PRINTED = "2150517\t产业发展"
 NEW_CODE = "2150599"
 FULL_NAME = "其他工业和信息产业监管支出"
 CUT_SHORT = "其他工业和信息产业监"  # as a narrow column prints it
-
-
-async def _ask(database: Database, query: str) -> dict[str, Any]:
-    app = create_app(Settings(database_url=str(database.url)), database)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
-        body = (await http.post("/graphql", json={"query": query})).json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
 
 
 async def _load(database: Database, code: str, printed: str) -> None:
@@ -44,7 +32,7 @@ async def test_a_code_the_catalog_lacks_is_named_as_most_issuers_print_it_in_ful
     await _load(database, "301", f"{NEW_CODE}\t{CUT_SHORT}")
     await _load(database, "302", f"{NEW_CODE}\t{CUT_SHORT}")
     await _load(database, "303", f"{NEW_CODE}\t{FULL_NAME}")
-    found = (await _ask(database, SUBJECT % (NEW_CODE, 2023)))["subject"]
+    found = (await ask(database, SUBJECT % (NEW_CODE, 2023)))["subject"]
     # Two issuers print it cut short, one in full: the cut-short name is never chosen.
     assert found == {
         "code": NEW_CODE,
@@ -58,13 +46,13 @@ async def test_a_code_the_catalog_lacks_is_named_as_most_issuers_print_it_in_ful
         "parent": {"code": "21505", "source": "OFFICIAL"},
     }
     # Another year, nobody printed it: nothing.
-    assert (await _ask(database, SUBJECT % (NEW_CODE, 2024)))["subject"] is None
+    assert (await ask(database, SUBJECT % (NEW_CODE, 2024)))["subject"] is None
 
 
 async def test_the_official_name_beats_what_documents_print(database: Database) -> None:
     await _load(database, "301", "2150517\t产业发")
     await _load(database, "302", "2150517\t产业发")
-    found = (await _ask(database, SUBJECT % ("2150517", 2023)))["subject"]
+    found = (await ask(database, SUBJECT % ("2150517", 2023)))["subject"]
     assert (found["name"], found["source"]) == ("产业发展", "OFFICIAL")
     assert found["seenIn"] == {"departments": 2, "regions": 1}
     assert found["printedNames"] == ["产业发"]
@@ -72,7 +60,7 @@ async def test_the_official_name_beats_what_documents_print(database: Database) 
 
 async def test_children_are_official_and_observed(database: Database) -> None:
     await _load(database, "301", f"{NEW_CODE}\t{FULL_NAME}")
-    found = await _ask(
+    found = await ask(
         database,
         '{ subject(scheme: FUNCTIONAL, code: "21505", year: 2023) { children { code source } } }',
     )
@@ -83,7 +71,7 @@ async def test_children_are_official_and_observed(database: Database) -> None:
 
 
 async def test_a_year_outside_every_entrys_validity_answers_null(database: Database) -> None:
-    data = await _ask(
+    data = await ask(
         database,
         """{ early: subject(scheme: FUNCTIONAL, code: "201", year: 1990) { name }
             renamed: subject(scheme: FUNCTIONAL, code: "210", year: 2018) { name source }
@@ -101,15 +89,7 @@ SUBJECTS = """query($under: String, $search: String, $after: String, $first: Int
 
 
 async def _subjects(database: Database, **variables: Any) -> dict[str, Any]:
-    app = create_app(Settings(database_url=str(database.url)), database)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
-        body = (
-            await http.post(
-                "/graphql", json={"query": SUBJECTS, "variables": {"first": 20, **variables}}
-            )
-        ).json()
-    return dict(body)
+    return await post(database, SUBJECTS, **{"first": 20, **variables})
 
 
 async def test_subjects_under_a_code_by_code_and_by_name(database: Database) -> None:

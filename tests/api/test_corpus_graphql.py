@@ -6,30 +6,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from hub.app.ingest import ingest_files
-from hub.app.web import create_app
 from hub.catalog import Catalog
-from hub.config import Settings
 from hub.domain import Scheme
 from hub.money import AmountUnit, wan
 from hub.parse.cells import comparable, parse_amount
 from hub.parse.model import Overrides
 from hub.store.engine import Database
+from tests.api.ask import ask
 from tests.corpus import NAMES, corpus_file
 from tests.parse.figures import FIGURES
 
 CONTRACT = (Path(__file__).parent / "contract.graphql").read_text(encoding="utf-8")
-
-
-async def _ask(database: Database, query: str) -> dict[str, Any]:
-    app = create_app(Settings(database_url=str(database.url)), database)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
-        body = (await http.post("/graphql", json={"query": query})).json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
 
 
 async def test_the_contract_query_by_department_name(database: Database) -> None:
@@ -41,7 +29,7 @@ async def test_the_contract_query_by_department_name(database: Database) -> None
         'disclosure(department: "209", year: 2023)',
         'disclosure(department: "上海市普陀区财政局", year: 2025)',
     ).replace("department { code name }", "department { code name units { name } }")
-    finance = (await _ask(database, query))["disclosure"]
+    finance = (await ask(database, query))["disclosure"]
     assert finance["department"] == {
         "code": None,
         "name": "上海市普陀区财政局",
@@ -82,7 +70,7 @@ async def test_the_contract_query_by_department_name(database: Database) -> None
         incomeByFunction { code stated { total fiscalGrant institutionIncome } }
         threePublic { total officeOperation }
     } }"""
-    wanli = (await _ask(database, wanli_query))["disclosure"]
+    wanli = (await ask(database, wanli_query))["disclosure"]
     assert len(wanli["department"]["units"]) == 6
     salaries = wanli["economic"][0]
     assert (salaries["code"], salaries["stated"]["total"]) == ("301", "8828.2511")
@@ -97,7 +85,7 @@ async def test_the_contract_query_by_department_name(database: Database) -> None
 async def test_rollups_and_listings_include_departments_known_by_name(database: Database) -> None:
     outcomes = await ingest_files(database, [corpus_file(name) for name in NAMES], Overrides())
     assert [o.error for o in outcomes] == [None, None]
-    data = await _ask(
+    data = await ask(
         database,
         """{
           rollup(scheme: FUNCTIONAL, year: 2024, code: "212", region: "310107") {
@@ -148,7 +136,7 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
                 code name stated {{ total }} computed {{ total }}
             }}
         }} }}"""
-        found = (await _ask(database, query))["disclosure"]
+        found = (await ask(database, query))["disclosure"]
         assert (found["year"], found["scope"]) == (figures["year"], figures["scope"])
         tree = found["fiscal" if functional.get("table") == "FISCAL_FUNCTIONAL" else "functional"]
         unit = AmountUnit(functional["unit"])
@@ -172,7 +160,7 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
     # A leaf-only table drills 类 → 款 → 项 all the same; the unprinted 类 has a global id. A 项
     # printed once per unit (Beijing's five unlabelled blocks) is a node per printed row.
     beijing = (
-        await _ask(
+        await ask(
             database,
             """{ disclosure(department: "北京市司法局", year: 2026) {
                 functional { id code name stated { total } computed { total }
@@ -191,7 +179,7 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
     ]
     assert administration == ["12482.549431", "1022.607002"]
     node = f'node(id: "{beijing["id"]}") {{ ... on BudgetNode {{ code computed {{ total }} }} }}'
-    again = await _ask(database, f"{{ {node} }}")
+    again = await ask(database, f"{{ {node} }}")
     assert again["node"] == {"code": "204", "computed": beijing["computed"]}
 
     # Every code a corpus budget prints answers `subject` for its year with its full name
@@ -210,7 +198,7 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
             f'c{n}: subject(scheme: {scheme}, code: "{code}", year: {year}) {{ name source }}'
             for n, (scheme, code, year) in enumerate(keys[start : start + 50], start)
         )
-        answered |= await _ask(database, f"{{ {asked} }}")
+        answered |= await ask(database, f"{{ {asked} }}")
     named = {key: answered[f"c{n}"] for n, key in enumerate(keys)}
     missing = [key for key, node in named.items() if node is None]
     assert missing == []
@@ -230,7 +218,7 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
 
     # Projects' targets and the department's overall ones, told apart.
     kinds = (
-        await _ask(
+        await ask(
             database,
             '{ disclosure(department: "长沙市信访局", year: 2026) { projects { kind name } } }',
         )
@@ -240,7 +228,7 @@ async def test_every_corpus_budget_loads_and_answers_by_name(database: Database)
 
     # A PDF's project cards, served as the text layout's are.
     projects = (
-        await _ask(
+        await ask(
             database,
             """{ disclosure(department: "西南大学", year: 2024) { projects {
                 name amount indicators { level1 level2 name value comparator number unit } } } }""",
