@@ -123,3 +123,12 @@ async def test_a_code_of_another_shape_is_a_user_error(database: Database) -> No
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["path"] == ["subjects"]
+
+
+async def test_observations_belong_to_the_version_that_printed_them(database: Database) -> None:
+    """A corrected re-publication that no longer prints the code takes its observation away."""
+    await _load(database, "301", f"{NEW_CODE}\t{FULL_NAME}")
+    assert (await ask(database, SUBJECT % (NEW_CODE, 2023)))["subject"]["source"] == "OBSERVED"
+    corrected = seed.variant("301", **{"2150517": "2798.00"}).replace("产业发展", "产业发展 ")
+    await seed.load_text(database, corrected)  # other bytes: version 2 supersedes version 1
+    assert (await ask(database, SUBJECT % (NEW_CODE, 2023)))["subject"] is None
