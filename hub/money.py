@@ -10,7 +10,15 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from enum import StrEnum
 
-__all__ = ["MAX_FEN", "AmountUnit", "InexactAmountError", "fen_to_wan", "to_fen", "wan"]
+__all__ = [
+    "MAX_FEN",
+    "AmountUnit",
+    "InexactAmountError",
+    "fen_to_wan",
+    "to_fen",
+    "wan",
+    "within_rounding",
+]
 
 
 class AmountUnit(StrEnum):
@@ -64,3 +72,10 @@ def fen_to_wan(fen: int) -> Decimal:
     if isinstance(exponent, int) and exponent > -2:
         wan = wan.quantize(_TWO_PLACES)
     return wan
+
+
+def within_rounding(difference: int, summed: int, quantum: int) -> bool:
+    """Whether a sum of ``summed`` printed figures and one more printed figure may differ by
+    ``difference`` through rounding alone: each may be off by half a unit of its last decimal
+    place (``quantum``), so together by (summed + 1) halves."""
+    return 2 * abs(difference) <= (summed + 1) * quantum

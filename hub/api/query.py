@@ -68,7 +68,7 @@ async def _budget_node(
         key = (line.disclosure_id, line.table, line.code or "")
     assert key is not None
     disclosure_id, table, code = key
-    [disclosure] = await info.context.reader.load_by_id(entities.Disclosure, [disclosure_id])
+    disclosure = await info.context.disclosures.load(disclosure_id)
     if disclosure is None:
         return None
     roots = await disclosure_tree(info, disclosure_id, table, disclosure.fiscal_year)

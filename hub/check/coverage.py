@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hub.catalog import Catalog
 from hub.check.findings import Finding
-from hub.domain import BudgetTable, LineKind, Severity
+from hub.domain import BudgetTable, LineKind, Scheme, Severity
 from hub.parse.model import Document, Table
 
 __all__ = ["catalog_findings", "missing_table_findings"]
@@ -46,54 +46,51 @@ def catalog_findings(document: Document, catalog: Catalog) -> list[Finding]:
             continue
         found += _printed_codes(table)
         for code, row in table.subjects().items():
-            entry = catalog.entry(table.scheme, code, year)
-            if entry is None:
+            judged = _name_finding(catalog, table.scheme, code, row.printed_name, year)
+            if judged is not None:
+                rule, severity, what = judged
                 found.append(
                     Finding(
-                        rule="catalog.unknown_code",
-                        severity=Severity.WARNING,
+                        rule=rule,
+                        severity=severity,
                         table=table.kind,
                         code=code,
                         line=row.line,
-                        message=f"{table.title}: code {code} ({row.printed_name}) is not in the "
-                        f"{table.scheme.value.lower()} catalog",
-                    )
-                )
-            elif not Catalog.same_name(row.printed_name, entry.name) and (
-                old := next(
-                    (
-                        e
-                        for e in catalog.entries(table.scheme, code)
-                        if e != entry and Catalog.same_name(row.printed_name, e.name)
-                    ),
-                    None,
-                )
-            ):
-                until = f"until {old.valid_to}" if old.valid_to else f"from {old.valid_from}"
-                found.append(
-                    Finding(
-                        rule="catalog.old_name",
-                        severity=Severity.INFO,
-                        table=table.kind,
-                        code=code,
-                        line=row.line,
-                        message=f"{table.title}: {code} is printed as {row.printed_name!r}, its "
-                        f"name {until}; in {year} it is {entry.name!r}",
-                    )
-                )
-            elif not Catalog.same_name(row.printed_name, entry.name):
-                found.append(
-                    Finding(
-                        rule="catalog.name_differs",
-                        severity=Severity.INFO,
-                        table=table.kind,
-                        code=code,
-                        line=row.line,
-                        message=f"{table.title}: {code} is printed as {row.printed_name!r}; "
-                        f"its official name in {year} is {entry.name!r}",
+                        message=f"{table.title}: {what}",
                     )
                 )
     return found
+
+
+def _name_finding(
+    catalog: Catalog, scheme: Scheme, code: str, printed: str, year: int
+) -> tuple[str, Severity, str] | None:
+    """What the catalog says of a printed code and name: unknown, a name of another year, a
+    name that differs; None where the name is the official one (or it cut short)."""
+    entry = catalog.entry(scheme, code, year)
+    if entry is None:
+        return (
+            "catalog.unknown_code",
+            Severity.WARNING,
+            f"code {code} ({printed}) is not in the {scheme.value.lower()} catalog",
+        )
+    if Catalog.same_name(printed, entry.name):
+        return None
+    old = next(
+        (e for e in catalog.entries(scheme, code) if Catalog.same_name(printed, e.name)), None
+    )
+    if old is not None:
+        until = f"until {old.valid_to}" if old.valid_to else f"from {old.valid_from}"
+        return (
+            "catalog.old_name",
+            Severity.INFO,
+            f"{code} is printed as {printed!r}, its name {until}; in {year} it is {entry.name!r}",
+        )
+    return (
+        "catalog.name_differs",
+        Severity.INFO,
+        f"{code} is printed as {printed!r}; its official name in {year} is {entry.name!r}",
+    )
 
 
 def _printed_codes(table: Table) -> list[Finding]:

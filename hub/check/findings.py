@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from hub.domain import BudgetTable, Severity
-from hub.money import AmountUnit
+from hub.money import AmountUnit, within_rounding
 
 __all__ = ["Finding", "judge", "show"]
 
@@ -34,14 +34,11 @@ class Finding:
 
 
 def judge(difference: int, summed: int, quantum: int) -> Severity | None:
-    """How much a difference matters, given how many printed figures were summed.
-
-    Each printed figure may be off by half a unit of its last decimal place, so a sum of
-    ``summed`` figures compared with one more printed figure may be off by (summed + 1) halves.
-    """
+    """How much a difference matters, given how many printed figures were summed
+    (:func:`hub.money.within_rounding`)."""
     if difference == 0:
         return None
-    if 2 * abs(difference) <= (summed + 1) * quantum:
+    if within_rounding(difference, summed, quantum):
         return Severity.ROUNDING
     return Severity.ERROR
 

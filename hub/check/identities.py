@@ -132,6 +132,13 @@ def _equal(
     yield _finding(rule, severity, expected, actual, "does not equal")
 
 
+def _either(rule: str, readings: list[_Figure | None], actual: _Figure | None) -> list[Finding]:
+    """An identity that holds with any of several readings of one figure (a province's
+    convention): the first reading's finding where none agrees, else nothing."""
+    found = [list(_equal(rule, figure, actual)) for figure in readings if figure is not None]
+    return found[0] if found and all(found) else []
+
+
 def _at_least(rule: str, larger: _Figure | None, smaller: _Figure | None) -> Iterator[Finding]:
     if larger is None or smaller is None or smaller.amount is None:
         return
@@ -227,12 +234,14 @@ def identity_findings(document: Document) -> list[Finding]:
     functional = tables.get(T5)
     summary = tables.get(T4) or tables.get(T1)
     if functional is not None and summary is not None:
-        spent = _total(functional, Measure.TOTAL)
-        year = _item(summary, Side.INCOME, "general_public_budget")
-        with_carried = _items(summary, Side.INCOME, "general_public_budget")
-        readings = [list(_equal("general_public_budget", f, spent)) for f in (year, with_carried)]
-        if all(readings):  # neither agrees
-            found += readings[0]
+        found += _either(
+            "general_public_budget",
+            [
+                _item(summary, Side.INCOME, "general_public_budget"),
+                _items(summary, Side.INCOME, "general_public_budget"),
+            ],
+            _total(functional, Measure.TOTAL),
+        )
     economic = tables.get(T6)
     if functional is not None and economic is not None:
         found += _equal(
@@ -297,13 +306,10 @@ def _summaries_by_function(tables: dict[BudgetTable, Table]) -> list[Finding]:
             continue
         # The detail table's total is the summary's 总计, or (where the summary carries money
         # over: 结转下年) the year's own 本年支出合计; either agreement is consistent.
-        detail_total = _total(detail, detail_measure)
         totals = [
             _item(summary, side, key, measure) for key in ("grand_total", "current_year_total")
         ]
-        readings = [list(_equal(rule, figure, detail_total)) for figure in totals if figure]
-        if readings and all(readings):
-            found += readings[0]
+        found += _either(rule, totals, _total(detail, detail_measure))
         subjects = detail.subjects()
         for row in summary.rows:  # the 类 rows a summary table names (一、一般公共服务支出)
             if row.side is not side or not row.code or row.code not in subjects:

@@ -12,7 +12,7 @@ import re
 
 from hub.catalog import Catalog
 from hub.domain import SPLITS, BudgetTable, Scope, ThreePublicItem
-from hub.money import AmountUnit
+from hub.money import AmountUnit, within_rounding
 from hub.parse import narrative
 from hub.parse.cells import comparable, cut_unit, unit_of
 from hub.parse.errors import ParseError
@@ -243,7 +243,8 @@ def _unproven(table: Table | ThreePublicTable) -> str | None:
             stated, summed = values.get(whole), [values.get(p) for p in parts]
             if stated is None and all(v is None for v in summed):
                 continue
-            if 2 * abs((stated or 0) - sum(v or 0 for v in summed)) > len(parts) * table.quantum:
+            difference = (stated or 0) - sum(v or 0 for v in summed)
+            if not within_rounding(difference, len(parts), table.quantum):
                 return f"in row {name} {whole} is not the sum of its parts"
         proven |= {whole, *parts}
     if known - proven:

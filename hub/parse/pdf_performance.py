@@ -133,9 +133,8 @@ class _Reading:
     card: int | None = None
     """The page of the card being read, until its indicator header comes."""
 
-    def start(self, page: int, name: str, amount: str | None, target: str | None) -> None:
-        amounts = self._amount(page, amount)
-        self.current = Project(page, name, amounts, target or None, [], self.kind)
+    def start(self, page: int, name: str, amount: int | None, target: str | None) -> None:
+        self.current = Project(page, name, amount, target or None, [], self.kind)
         self.projects.append(self.current)
         self.levels, self.doubtful = ("", ""), False
 
@@ -262,7 +261,7 @@ class _Reading:
                 return
             name, amount = _PROJECT_CODE.sub("", name), self._amount(page, placed.get("amount"))
             if self.current is None or (name, amount) != (self.current.name, self.current.amount):
-                self.start(page, name, placed.get("amount"), placed.get("target"))
+                self.start(page, name, amount, placed.get("target"))
             # else the project printed again over the next page: it goes on
         if self.doubtful or not {"name", "value"} & placed.keys():  # or an empty template's
             return

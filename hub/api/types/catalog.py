@@ -150,28 +150,35 @@ class Subject(Node):
         description="下级 The nodes one level down for the year, official or observed, by code."
     )
     async def children(self, info: Info[Context, None]) -> list[Subject]:
-        reader = info.context.reader
-        catalog = await reader.catalog()
-        scheme, code = self.entry.scheme, self.entry.code
-        below: dict[str, list[Sighting]] = {
-            row.code: [] for row in catalog.children(scheme, code, self.year)
-        }
-        for sighting in await reader.sightings(scheme, self.year, code, "children"):
-            below.setdefault(sighting.code, []).append(sighting)
-        made = [_subject(catalog, scheme, c, self.year, seen) for c, seen in sorted(below.items())]
-        return [child for child in made if child is not None]
+        return await _below(info, self.entry.scheme, self.year, self.entry.code, "children")
 
     @strawberry.field(
         description=f"后代 Every node below, down to `depth` levels (1 to {MAX_DEPTH}), "
         "parents before their children."
     )
     async def descendants(self, info: Info[Context, None], depth: int = MAX_DEPTH) -> list[Subject]:
-        found: list[Subject] = []
-        level = [self]
-        for _ in range(max(0, min(depth, MAX_DEPTH))):
-            level = [child for node in level for child in await node.children(info)]
-            found.extend(level)
-        return sorted(found, key=lambda s: s.entry.code)
+        code, levels = self.entry.code, max(0, min(depth, MAX_DEPTH))
+        found = await _below(info, self.entry.scheme, self.year, code, "subtree")
+        return [node for node in found if len(node.entry.code) <= len(code) + 2 * levels]
+
+
+async def _below(
+    info: Info[Context, None], scheme: domain.Scheme, year: int, code: str | None, within: str
+) -> list[Subject]:
+    """The year's nodes, official or observed, one level under ``code`` ("children") or
+    anywhere under it ("subtree"; every node where ``code`` is None), by code: one read."""
+    reader = info.context.reader
+    catalog = await reader.catalog()
+    rows = catalog.rows(scheme, year)
+    if within == "children":
+        rows = [row for row in rows if row.parent_code == code]
+    elif code is not None:
+        rows = [row for row in rows if row.code.startswith(code) and row.code != code]
+    found: dict[str, list[Sighting]] = {row.code: [] for row in rows}
+    for sighting in await reader.sightings(scheme, year, code, within):
+        found.setdefault(sighting.code, []).append(sighting)
+    made = [_subject(catalog, scheme, c, year, seen) for c, seen in sorted(found.items())]
+    return [node for node in made if node is not None]
 
 
 async def subjects(
@@ -183,24 +190,11 @@ async def subjects(
 ) -> list[Subject]:
     """Every node of the year, official or observed, under a code and matching a search (a code
     prefix, or a piece of the name or of a printed name), by code."""
-    reader = info.context.reader
-    catalog = await reader.catalog()
-    found: dict[str, list[Sighting]] = {
-        row.code: []
-        for row in catalog.rows(scheme, year)
-        if under is None or (row.code.startswith(under) and row.code != under)
-    }
-    for sighting in await reader.sightings(scheme, year, under, "subtree"):
-        found.setdefault(sighting.code, []).append(sighting)
-    made = [_subject(catalog, scheme, code, year, seen) for code, seen in sorted(found.items())]
     wanted = "".join((search or "").split())
     return [
         node
-        for node in made
-        if node is not None
-        and (
-            not wanted
-            or node.entry.code.startswith(wanted)
-            or any(wanted in name for name in (node.entry.name, *_issuers(node.sightings)))
-        )
+        for node in await _below(info, scheme, year, under, "subtree")
+        if not wanted
+        or node.entry.code.startswith(wanted)
+        or any(wanted in name for name in (node.entry.name, *_issuers(node.sightings)))
     ]
