@@ -23,6 +23,18 @@ _FUSED = re.compile(
 )
 
 
+_UNKNOWN = "?"
+"""The rows above: a node kept by its name, that no code starts with."""
+
+
+def _known(parent: str) -> bool:
+    return bool(parent) and parent != _UNKNOWN
+
+
+def _under(code: str, parent: str) -> bool:
+    return _known(parent) and code.startswith(parent)
+
+
 class AmbiguousCode(ValueError):
     """A printed code (or name) that two codes could stand for."""
 
@@ -67,17 +79,21 @@ class ClassificationContext:
         self.last_class = ""
         self.last_section = ""
 
-    def resolve(self, printed: str, name: str) -> Resolved:
-        """The code a row stands for, from its printed code (maybe empty) and its name."""
+    def resolve(self, printed: str, name: str, depth: int | None = None) -> Resolved:
+        """The code a row stands for, from its printed code (maybe empty) and its name; for a
+        row printed without a code, ``depth`` is its level as the page shows it (0 类, 1 款,
+        2 项, by indentation), None where the page does not show it."""
         text = printed.strip()
         if text and text.isascii() and text.isdigit() and len(text) <= 2:
             resolved = Resolved(self._segment(text, name))
         elif text:
             resolved = self._printed(text, name)
         else:
-            resolved = self._by_name(name)
+            resolved = self._by_name(name, depth)
         if resolved.code:
             self._walk(resolved.code)
+        elif not text:
+            self._lost(depth)
         return resolved
 
     def _printed(self, printed: str, name: str) -> Resolved:
@@ -100,7 +116,7 @@ class ClassificationContext:
         parents = [self.last_class]
         if self.scheme is Scheme.FUNCTIONAL:  # the economic trees stop at 款
             parents.append(self.last_section)
-        candidates = [parent + segment.zfill(2) for parent in parents if parent]
+        candidates = [parent + segment.zfill(2) for parent in parents if _known(parent)]
         if not candidates:
             raise AmbiguousCode(f"code {segment!r} is printed with no 类 above it")
         if len(candidates) == 1:
@@ -116,15 +132,19 @@ class ClassificationContext:
     def _named(self, code: str, name: str) -> bool:
         return code in self.catalog.codes_named(self.scheme, name, code)
 
-    def _by_name(self, name: str) -> Resolved:
-        """A row printed without a code (Hangzhou): its name, under the rows above."""
+    def _by_name(self, name: str, depth: int | None) -> Resolved:
+        """A row printed without a code (Hangzhou): its name, under the rows above, at its
+        level where the page shows it."""
         named = self.catalog.codes_named(self.scheme, name)
         fits = {
             c
             for c in named
-            if len(c) == 3
-            or (len(c) == 5 and self.last_class and c.startswith(self.last_class))
-            or (len(c) == 7 and self.last_section and c.startswith(self.last_section))
+            if (depth is None or len(c) == 3 + 2 * depth)
+            and (
+                len(c) == 3
+                or (len(c) == 5 and _under(c, self.last_class))
+                or (len(c) == 7 and _under(c, self.last_section))
+            )
         }
         if len(fits) == 1:
             return Resolved(fits.pop(), matched_by_name=True)
@@ -133,3 +153,14 @@ class ClassificationContext:
     def _walk(self, code: str) -> None:
         self.last_class = code[:3]
         self.last_section = code[:5] if len(code) >= 5 else ""
+
+    def _lost(self, depth: int | None) -> None:
+        """After a row kept by its name, the rows below it are under a node the tree lacks: a
+        款 of the 类 above, or any row of a 项 of an unknown 款, is no longer found by name.
+        Where the page does not show the row's level it may have been a 款, so no 项 is."""
+        if not self.last_class:
+            return  # before any subject: the department's or a unit's own row
+        if depth == 0:
+            self.last_class = self.last_section = _UNKNOWN
+        elif depth != 2:
+            self.last_section = _UNKNOWN

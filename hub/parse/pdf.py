@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from math import inf
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,8 @@ class Cell:
     x1: float
     lines: tuple[str, ...] = ()
     """The cell's text lines as printed (a caption cell holds a title, a unit, a department)."""
+    left: float | None = None
+    """Where its text starts: a names-only table shows 类, 款 and 项 by indenting them (杭州)."""
 
     def covers(self, x: float) -> bool:
         return self.x0 - 1 <= x <= self.x1 + 1
@@ -104,12 +108,20 @@ def _grids(page: PlumberPage, by_words: bool) -> list[Grid]:
         found = [t for t in page.find_tables(_WORD_SETTINGS) if _tabular(t.extract())]
         if found:
             tables, ruled = found, False
+    chars = _char_starts(page) if tables else []
     for table in tables:
         texts = table.extract(y_tolerance=_LINE_TOLERANCE)
         rows: list[tuple[Cell, ...]] = []
         for row, row_texts in zip(table.rows, texts, strict=True):
+            starts = _starts(chars, row.bbox[1], row.bbox[3])
             cells = [
-                Cell(_join(lines), bbox[0], bbox[2], tuple(line for line in lines if line))
+                Cell(
+                    _join(lines),
+                    bbox[0],
+                    bbox[2],
+                    tuple(line for line in lines if line),
+                    min((x for x in starts if bbox[0] - 1 <= x < bbox[2]), default=None),
+                )
                 for bbox, text in zip(row.cells, row_texts, strict=True)
                 if bbox is not None
                 for lines in [[part.strip() for part in (text or "").split("\n")]]
@@ -126,6 +138,16 @@ def _grids(page: PlumberPage, by_words: bool) -> list[Grid]:
         columns = tuple(pairwise(edges))
         grids.append(Grid(table.bbox[1], table.bbox[3], columns, tuple(rows), ruled))
     return grids
+
+
+def _char_starts(page: PlumberPage) -> list[tuple[float, float]]:
+    """The page's visible characters as (vertical middle, left edge), top to bottom."""
+    return sorted(((c["top"] + c["bottom"]) / 2, c["x0"]) for c in page.chars if c["text"].strip())
+
+
+def _starts(chars: list[tuple[float, float]], top: float, bottom: float) -> list[float]:
+    """The left edges of the characters between ``top`` and ``bottom`` (a row of a table)."""
+    return [x for _, x in chars[bisect_left(chars, (top,)) : bisect_right(chars, (bottom, inf))]]
 
 
 def _continued(page: PlumberPage, columns: tuple[tuple[float, float], ...]) -> list[Grid]:
@@ -150,7 +172,11 @@ def _continued(page: PlumberPage, columns: tuple[tuple[float, float], ...]) -> l
             if not footer(text):
                 cells = tuple(
                     Cell(
-                        " ".join(w["text"] for w in ws), x0, x1, (" ".join(w["text"] for w in ws),)
+                        " ".join(w["text"] for w in ws),
+                        x0,
+                        x1,
+                        (" ".join(w["text"] for w in ws),),
+                        min((w["x0"] for w in ws), default=None),
                     )
                     for ws, (x0, x1) in zip(placed, columns, strict=True)
                 )

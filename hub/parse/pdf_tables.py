@@ -54,6 +54,8 @@ _CODE_PARTS = {"类": 0, "款": 1, "项": 2}
 _CODE = re.compile(r"\d{3}(?:\s+\d{1,2}){0,2}|\d{5}|\d{7}")
 _COLUMN_NUMBERS = re.compile(r"\*+|\d{1,2}|栏次|行次|[甲乙丙丁]")
 """A row that numbers the columns under the header (``* 1 2 3``, ``** ** 1 2``, 栏次)."""
+_INDENT = 3
+"""Points: names starting this close are at one level of indentation."""
 ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、])\s*")
 
 
@@ -207,11 +209,13 @@ class TableReader:
         rows: list[Row] = []
         scheme = _SCHEMES.get(pending.kind)
         context = ClassificationContext(scheme, self.catalog) if scheme else None
-        for page, cells in self.joined(pending):
+        joined = self.joined(pending)
+        levels = self.levels(pending, joined)
+        for page, cells in joined:
             if pending.kind in _TWO_SIDED:
                 rows.extend(self.two_sided_rows(pending, page, cells))
             else:
-                row = self.classified_row(pending, page, cells, context)
+                row = self.classified_row(pending, page, cells, context, levels)
                 if row is not None:
                     rows.append(row)
         return Table(
@@ -248,6 +252,34 @@ class TableReader:
                 joined.append((page, cells))
                 orphan = alone
         return joined
+
+    def levels(
+        self, pending: PendingTable, joined: list[tuple[int, tuple[Cell, ...]]]
+    ) -> dict[float, int]:
+        """In a table that prints names only, each name's level by where its text starts: the
+        rows least indented are 类, the next 款, the next 项. Nothing where the table prints
+        codes, or its names start at one place or at more than three."""
+        if any(self.role(column) == "code" for column in pending.columns):
+            return {}
+        starts = sorted(
+            {
+                round(cell.left - cell.x0)
+                for _, cells in joined
+                for cell in cells
+                if cell.left is not None
+                and self.role(_covered(cell, pending.columns)[0]) == "name"
+                and comparable(cell.text) not in _TOTALS
+            }
+        )
+        steps: list[list[int]] = []
+        for start in starts:
+            if steps and start - steps[-1][-1] <= _INDENT:
+                steps[-1].append(start)
+            else:
+                steps.append([start])
+        if not 2 <= len(steps) <= 3:
+            return {}
+        return {start: depth for depth, step in enumerate(steps) for start in step}
 
     def blank_amounts(self, pending: PendingTable, cells: tuple[Cell, ...]) -> bool:
         labelled = any(
@@ -298,7 +330,9 @@ class TableReader:
         page: int,
         cells: tuple[Cell, ...],
         context: ClassificationContext | None,
+        levels: dict[float, int],
     ) -> Row | None:
+        depth: int | None = None
         parts: dict[int, str] = {}
         codes: list[tuple[str, str]] = []
         names: list[tuple[str, str]] = []
@@ -325,6 +359,8 @@ class TableReader:
             elif roles[0] == "name":
                 if cell.text.strip():
                     names.append((covered[0].header, cell.text))
+                if cell.left is not None:
+                    depth = levels.get(round(cell.left - cell.x0))
             elif roles[0] == "amount":
                 measure = self.measure(pending, covered[0])
                 assert measure is not None
@@ -348,7 +384,7 @@ class TableReader:
         if parts and 0 not in parts and len(parts) == 1 and not codes:
             printed = next(iter(parts.values()))  # a 款 printing only its own segment
         try:
-            resolved = context.resolve(printed, name)
+            resolved = context.resolve(printed, name, depth)
         except AmbiguousCode as exc:
             raise self.error(page, f"{pending.title}: {exc}") from None
         if resolved.code is None:

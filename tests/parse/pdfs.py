@@ -68,6 +68,11 @@ def wrapped(text: str) -> Paragraph:
     return Paragraph(text, CELL)
 
 
+def indented(text: str, depth: int) -> Paragraph:
+    """A name set in by its level, as a names-only table shows 类, 款 and 项 (杭州)."""
+    return Paragraph(text, ParagraphStyle("indented", parent=CELL, leftIndent=10 * depth))
+
+
 def _grid(table: PdfTable, rows: list[Cells], header: bool) -> Table:
     data = (table.header if header else []) + rows
     style = [("FONT", (0, 0), (-1, -1), FONT, 8), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]

@@ -29,6 +29,7 @@ from tests.parse.pdfs import (
     Cells,
     PdfDocument,
     PdfTable,
+    indented,
     write_pdf,
 )
 
@@ -451,6 +452,85 @@ def test_a_table_of_names_only_resolves_them_under_the_rows_above(tmp_path: Path
     assert [r.amount(M.TOTAL) for r in read_table.rows] == [
         1_234_560_000, 1_234_560_000, 1_034_560_000, 200_000_000,
         88_080_000, 88_080_000, 0, 88_080_000, 1_322_640_000,
+    ]  # fmt: skip
+
+
+# A 款 no catalog knows (名称未知事务), then 行政运行: the 行政运行 of that 款, not 2010501.
+UNKNOWN_SECTION: list[tuple[int, str, str]] = [
+    (0, "一般公共服务支出", "1334.56"),
+    (1, "统计信息事务", "1234.56"),
+    (2, "行政运行", "1234.56"),
+    (1, "名称未知事务", "100.00"),
+    (2, "行政运行", "100.00"),
+    (0, "资源勘探工业信息等支出", "88.08"),
+    (1, "工业和信息产业监管", "88.08"),
+    (2, "产业发展", "88.08"),
+]
+
+
+def test_names_only_indented_keep_the_rows_under_an_unknown_section_by_name(
+    tmp_path: Path,
+) -> None:
+    data: list[Cells] = [[indented(n, d), t, t, ""] for d, n, t in UNKNOWN_SECTION]
+    data.append(["合计", "1422.64", "1422.64", ""])
+    read_table = functional(
+        read(tmp_path, table(header=NAME_HEADER, widths=NAME_WIDTHS, rows=data))
+    )
+    assert [(r.code, r.printed_name) for r in read_table.rows] == [
+        ("201", "一般公共服务支出"),
+        ("20105", "统计信息事务"),
+        ("2010501", "行政运行"),
+        (None, "名称未知事务"),
+        (None, "行政运行"),
+        ("215", "资源勘探工业信息等支出"),
+        ("21505", "工业和信息产业监管"),
+        ("2150517", "产业发展"),
+        (None, "合计"),
+    ]
+
+
+def test_names_only_indented_an_unknown_item_leaves_its_section_in_place(
+    tmp_path: Path,
+) -> None:
+    """A 项 no catalog knows, at 项 indentation: the 项 after it are still its 款's."""
+    rows_: list[tuple[int, str, str]] = [
+        (0, "一般公共服务支出", "1234.56"),
+        (1, "统计信息事务", "1234.56"),
+        (2, "名称未知项目", "200.00"),
+        (2, "行政运行", "1034.56"),
+    ]
+    data: list[Cells] = [[indented(n, d), t, t, ""] for d, n, t in rows_]
+    read_table = functional(
+        read(tmp_path, table(header=NAME_HEADER, widths=NAME_WIDTHS, rows=data))
+    )
+    assert [r.code for r in read_table.rows] == ["201", "20105", None, "2010501"]
+
+
+def test_names_only_indented_a_name_is_found_at_its_level_only(tmp_path: Path) -> None:
+    """统计信息事务 set in as a 项 is no 款: kept by name, and nothing below it is placed."""
+    rows_: list[tuple[int, str, str]] = [
+        (0, "一般公共服务支出", "1234.56"),
+        (1, "统计信息事务", "1234.56"),
+        (2, "统计信息事务", "1234.56"),
+    ]
+    data: list[Cells] = [[indented(n, d), t, t, ""] for d, n, t in rows_]
+    read_table = functional(
+        read(tmp_path, table(header=NAME_HEADER, widths=NAME_WIDTHS, rows=data))
+    )
+    assert [r.code for r in read_table.rows] == ["201", "20105", None]
+
+
+def test_names_only_not_indented_no_item_is_placed_after_a_name_kept_by_name(
+    tmp_path: Path,
+) -> None:
+    """Where the page does not show levels, the unknown row may have been a 款: the 行政运行
+    after it is not taken for the 行政运行 of the 款 before it."""
+    data: list[Cells] = [[n, t, t, ""] for _, n, t in UNKNOWN_SECTION]
+    read_table = functional(
+        read(tmp_path, table(header=NAME_HEADER, widths=NAME_WIDTHS, rows=data))
+    )
+    assert [r.code for r in read_table.rows] == [
+        "201", "20105", "2010501", None, None, "215", "21505", "2150517",
     ]  # fmt: skip
 
 
