@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
     "SPLITS",
@@ -25,6 +26,7 @@ __all__ = [
     "TargetKind",
     "ThreePublicItem",
     "level_of",
+    "label",
     "nearest_ancestor",
     "parent_of",
     "subtree_bounds",
@@ -296,3 +298,66 @@ class SourceFormat(StrEnum):
     """Text converted from the published PDF (the seed's format)."""
     PDF = "PDF"
     """The published PDF itself."""
+
+
+_LABELS: dict[type[StrEnum], dict[Any, str]] = {
+    BudgetTable: {  # 表: as documents title them for short
+        BudgetTable.INCOME_EXPENDITURE_SUMMARY: "部门收支总表",
+        BudgetTable.INCOME_SUMMARY: "部门收入总表",
+        BudgetTable.EXPENDITURE_SUMMARY: "部门支出总表",
+        BudgetTable.FISCAL_SUMMARY: "财政拨款收支总表",
+        BudgetTable.GENERAL_FUNCTIONAL: "一般公共预算支出表（功能科目）",
+        BudgetTable.GENERAL_BASIC_ECONOMIC: "一般公共预算基本支出表（经济科目）",
+        BudgetTable.THREE_PUBLIC: "“三公”经费支出表",
+        BudgetTable.FUND_FUNCTIONAL: "政府性基金预算支出表",
+        BudgetTable.STATE_CAPITAL_FUNCTIONAL: "国有资本经营预算支出表",
+        BudgetTable.GENERAL_ECONOMIC: "一般公共预算支出表（经济科目）",
+        BudgetTable.FISCAL_FUNCTIONAL: "财政拨款支出表（功能科目）",
+        BudgetTable.FISCAL_BASIC_ECONOMIC: "财政拨款基本支出表（经济科目）",
+    },
+    Measure: {  # 列: the amount columns
+        Measure.TOTAL: "合计",
+        Measure.BASIC: "基本支出",
+        Measure.PERSONNEL: "人员经费",
+        Measure.OPERATING: "公用经费",
+        Measure.PROJECT: "项目支出",
+        Measure.PROJECT_REGULAR: "经常性项目",
+        Measure.PROJECT_ONE_OFF: "当年一次性项目",
+        Measure.PROJECT_MULTI_YEAR: "跨年一次性项目",
+        Measure.CONTINGENCY: "项目支出不可预见费",
+        Measure.BUSINESS: "事业单位经营支出",
+        Measure.SUBSIDIARY: "对附属单位补助支出",
+        Measure.REMIT: "上缴上级支出",
+        Measure.FISCAL_GRANT: "财政拨款收入",
+        Measure.INSTITUTION_INCOME: "事业收入",
+        Measure.INSTITUTION_BUSINESS_INCOME: "事业单位经营收入",
+        Measure.OTHER_INCOME: "其他收入",
+        Measure.GENERAL_BUDGET: "一般公共预算",
+        Measure.GOVERNMENT_FUND: "政府性基金预算",
+        Measure.STATE_CAPITAL: "国有资本经营预算",
+    },
+    Scheme: {  # 科目体系
+        Scheme.FUNCTIONAL: "支出功能分类",
+        Scheme.DEPARTMENTAL_ECONOMIC: "部门预算支出经济分类",
+        Scheme.GOVERNMENTAL_ECONOMIC: "政府预算支出经济分类",
+    },
+    Level: {  # 级次
+        Level.CLASS: "类",
+        Level.SECTION: "款",
+        Level.ITEM: "项",
+    },
+    ThreePublicItem: {  # “三公”
+        ThreePublicItem.TOTAL: "合计",
+        ThreePublicItem.OVERSEAS: "因公出国（境）费用",
+        ThreePublicItem.RECEPTION: "公务接待费",
+        ThreePublicItem.VEHICLES: "公务用车购置及运行维护费",
+        ThreePublicItem.VEHICLE_PURCHASE: "公务用车购置费",
+        ThreePublicItem.VEHICLE_OPERATION: "公务用车运行维护费",
+        ThreePublicItem.OFFICE_OPERATION: "机关运行经费",
+    },
+}
+
+
+def label(member: StrEnum) -> str:
+    """The Chinese a reader knows a table, column, scheme, level or “三公” item by."""
+    return _LABELS[type(member)][member]

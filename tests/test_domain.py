@@ -1,6 +1,18 @@
+from typing import Any
+
 import pytest
 
-from hub.domain import Level, level_of, parent_of, subtree_bounds
+from hub.domain import (
+    BudgetTable,
+    Level,
+    Measure,
+    Scheme,
+    ThreePublicItem,
+    label,
+    level_of,
+    parent_of,
+    subtree_bounds,
+)
 
 
 @pytest.mark.parametrize(
@@ -33,3 +45,9 @@ def test_subtree_bounds_cover_descendants_and_nothing_else() -> None:
     assert not any(low <= c <= high for c in outside)
     assert subtree_bounds("21505") == ("21505", "2150599")
     assert subtree_bounds("2150517") == ("2150517", "2150517")
+
+
+@pytest.mark.parametrize("enum", [BudgetTable, Measure, Scheme, Level, ThreePublicItem])
+def test_every_table_column_scheme_level_and_item_has_its_chinese_label(enum: Any) -> None:
+    assert all(label(member) for member in enum)
+    assert label(Measure.PERSONNEL) == "人员经费" and label(Level.SECTION) == "款"
