@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +21,7 @@ from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
 from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
 from hub.config import Settings
-from hub.domain import Scope, Severity, SourceFormat
+from hub.domain import Scheme, Scope, Severity, SourceFormat
 from hub.money import wan
 from hub.parse import Overrides
 from hub.resources import resource_dir
@@ -417,6 +417,126 @@ def schema(
         sys.stdout.write(schema_sdl())
     else:
         output.write_text(schema_sdl(), encoding="utf-8")
+
+
+export_cli = typer.Typer(
+    help="Export a disclosure (every table) or a rollup as CSV, XLSX, JSON or a Fiscal Data "
+    "Package.",
+    invoke_without_command=True,
+    no_args_is_help=True,
+)
+cli.add_typer(export_cli, name="export")
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", help="csv (UTF-8 with BOM), xlsx, json, or fdp (a Fiscal Data Package folder)."
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="File (a folder for fdp); default: named after what is exported."
+    ),
+]
+DatasetOption = Annotated[
+    str | None,
+    typer.Option(help="For csv, the one dataset to write (default: the budget lines)."),
+]
+PhaseOption = Annotated[str, typer.Option(help="budget (预算); final accounts are not stored yet.")]
+
+
+def _export(database: str | None, find: Callable[[Database], Any], fmt: str,
+            output: Path | None, dataset: str | None) -> None:  # fmt: skip
+    from hub.app.downloads import ExportRequestError
+    from hub.app.renderers import RENDERERS, write_export
+
+    if fmt not in RENDERERS:
+        raise UserError(f"--format {fmt!r}: expected one of {', '.join(RENDERERS)}")
+    settings = _settings(database)
+    _prepare(settings.database_url)
+
+    async def run() -> Path:
+        store = Database(settings.database_url)
+        try:
+            export = await find(store)
+            if dataset is not None and dataset not in {d.key for d in export.datasets}:
+                known = ", ".join(d.key for d in export.datasets)
+                raise UserError(f"--dataset {dataset!r}: expected one of {known}")
+            extension = "" if fmt == "fdp" else RENDERERS[fmt].extension
+            target = output or Path(export.name + extension)
+            return await write_export(export, fmt, target, dataset)
+        except ExportRequestError as exc:
+            raise UserError(str(exc)) from None
+        finally:
+            await store.dispose()
+
+    typer.echo(f"wrote {asyncio.run(run())}", err=True)
+
+
+@export_cli.callback()
+def export(
+    ctx: typer.Context,
+    department: Annotated[
+        str | None, typer.Option(help="Department code or exact name.", show_default=False)
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Fiscal year.", show_default=False)] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Region name or division code, where names repeat.")
+    ] = None,
+    phase: PhaseOption = "budget",
+    version: Annotated[
+        int | None, typer.Option(help="A disclosure version (default: the current one).")
+    ] = None,
+    scope: Annotated[
+        Scope, typer.Option(case_sensitive=False, help="DEPARTMENT (部门预算) or UNIT (单位预算).")
+    ] = Scope.DEPARTMENT,
+    fmt: FormatOption = "csv",
+    output: OutputOption = None,
+    dataset: DatasetOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Export a department's disclosure for a year: every table, one row per budget line."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if department is None or year is None:
+        raise UserError("give --department and --year (or `hub export rollup …`)")
+    from hub.app.downloads import find_disclosure_export
+
+    _export(
+        database,
+        lambda store: find_disclosure_export(
+            store, department=department, year=year, region=region, phase=phase,
+            version=version, scope=scope,
+        ),
+        fmt, output, dataset,
+    )  # fmt: skip
+
+
+@export_cli.command("rollup")
+def export_rollup(
+    code: Annotated[str, typer.Option(help="The code whose subtree is summed (215).")],
+    year: Annotated[int, typer.Option(help="Fiscal year.")],
+    scheme: Annotated[
+        Scheme, typer.Option(case_sensitive=False, help="FUNCTIONAL or DEPARTMENTAL_ECONOMIC.")
+    ] = Scheme.FUNCTIONAL,
+    region: Annotated[str | None, typer.Option(help="Region name or division code.")] = None,
+    phase: PhaseOption = "budget",
+    fmt: FormatOption = "csv",
+    output: OutputOption = None,
+    dataset: DatasetOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Export a code across the departments of a year (and region): its subtree's totals and
+    the departments ranked."""
+    from hub.app.downloads import find_rollup_export
+
+    _export(
+        database,
+        lambda store: find_rollup_export(
+            store, scheme=scheme, code=code, year=year, region=region, phase=phase
+        ),
+        fmt, output, dataset,
+    )  # fmt: skip
 
 
 def main() -> None:

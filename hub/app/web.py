@@ -19,6 +19,7 @@ from starlette.types import ASGIApp
 from hub import __version__
 from hub.api.schema import Limits, make_schema
 from hub.app.cache import ResponseCache
+from hub.app.downloads import routes as download_routes
 from hub.app.graphiql import assets_dir
 from hub.app.graphql import ASSETS_PATH, HubGraphQL
 from hub.app.limits import RequestLimits
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql),
+            *download_routes(database),
             *offline_routes,
         ],
         middleware=middleware,
