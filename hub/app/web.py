@@ -20,6 +20,7 @@ from hub import __version__
 from hub.api.schema import Limits, make_schema
 from hub.app.cache import ResponseCache
 from hub.app.downloads import routes as download_routes
+from hub.app.explorer import routes as explorer_routes
 from hub.app.graphiql import assets_dir
 from hub.app.graphql import ASSETS_PATH, HubGraphQL
 from hub.app.limits import RequestLimits
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql),
             *download_routes(database),
+            *explorer_routes(schema, database, {}),
             *offline_routes,
         ],
         middleware=middleware,
