@@ -166,7 +166,8 @@ def chromium() -> Iterator[str]:
             pytest.fail("CI needs Debian's chromium for the offline GraphiQL test")
         pytest.skip("Debian's chromium is not installed: apt-get install chromium to run this test")
     port = _free_port()
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helpers may still write to the profile as it exits.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [
                 CHROMIUM,
