@@ -34,9 +34,10 @@ class Settings:
     response_cache: int = 1000
     """``HUB_RESPONSE_CACHE``: how many query answers to keep; 0 turns the cache off."""
     offline: bool = False
-    """``HUB_OFFLINE``: serve GraphiQL from this server's own copy of its assets."""
+    """``HUB_OFFLINE``: refuse to serve without this server's own copy of the pages' assets
+    (GraphiQL, ECharts); the copy is used whenever it is there, with or without this."""
     assets_dir: str = ""
-    """``HUB_ASSETS_DIR``: where ``hub assets fetch`` put them (default: in the environment)."""
+    """``HUB_ASSETS_DIR``: where ``hub assets fetch`` puts them (default: in the environment)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:

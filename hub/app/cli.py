@@ -16,7 +16,15 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub import __version__
-from hub.app.graphiql import ASSETS, AssetError, assets_dir, fetch_assets, missing_assets
+from hub.app.assets import (
+    CDN,
+    AssetError,
+    assets_dir,
+    damaged_assets,
+    fetch_assets,
+    missing_assets,
+)
+from hub.app.graphiql import GRAPHIQL_PACKAGES
 from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
 from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
@@ -40,7 +48,8 @@ cli = typer.Typer(
 db_cli = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 assets_cli = typer.Typer(
-    help="GraphiQL's assets, for serving without internet.", no_args_is_help=True
+    help="The third-party files the pages load (GraphiQL, ECharts), served by the hub itself.",
+    no_args_is_help=True,
 )
 cli.add_typer(assets_cli, name="assets")
 
@@ -151,6 +160,30 @@ def db_current(database: DatabaseOption = None) -> None:
     typer.echo(f"revision: {revision or '(empty database)'}\nhead: {head_revision()}")
 
 
+def _where_assets_load(folder: Path, damaged: list[str]) -> list[str]:
+    """What ``hub serve`` says on start about where the pages' third-party files come from."""
+    if not damaged:
+        return [f"GraphiQL and the explorer's charts load from this server's copy in {folder}."]
+    lines = []
+    if missing_assets(folder, GRAPHIQL_PACKAGES):
+        lines.append(
+            f"GraphiQL loads from the public CDN ({CDN}): this server has no copy in {folder}; "
+            "a browser without internet will not get it."
+        )
+    else:
+        lines.append(f"GraphiQL loads from this server's copy in {folder}.")
+    if missing_assets(folder, ("echarts",)):
+        lines.append(f"The explorer shows tables without charts: ECharts is not in {folder}.")
+    altered = sorted(set(damaged) - set(missing_assets(folder)))
+    if altered:
+        lines.append(f"Altered in {folder} (browsers will refuse them): {', '.join(altered)}.")
+    lines.append(
+        "Run `hub assets fetch` (`hub assets fetch --from FOLDER` on a machine without "
+        "internet; README.md, 'GraphiQL without internet')."
+    )
+    return lines
+
+
 @cli.command()
 def serve(
     database: DatabaseOption = None,
@@ -159,7 +192,10 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     offline: Annotated[
         bool,
-        typer.Option(help="Serve GraphiQL from local assets, loading nothing from outside."),
+        typer.Option(
+            help="Refuse to start unless this server has its own copy of the pages' files "
+            "(`hub assets fetch`); a copy is used with or without this flag.",
+        ),
     ] = False,
     access_log: Annotated[
         bool, typer.Option(help="Log every request (costs time under load).")
@@ -171,14 +207,17 @@ def serve(
     if offline:
         os.environ["HUB_OFFLINE"] = "1"
     settings = _settings(database)
-    if settings.offline:
-        folder = assets_dir(settings.assets_dir)
-        missing = missing_assets(folder)
-        if missing:
-            raise UserError(
-                f"offline GraphiQL needs its assets in {folder}, which lacks {', '.join(missing)}: "
-                "run `hub assets fetch` (see README.md, 'GraphiQL without internet')"
-            )
+    folder = assets_dir(settings.assets_dir)
+    damaged = damaged_assets(folder)
+    if damaged and settings.offline:
+        raise UserError(
+            f"--offline needs this server's copy of GraphiQL and ECharts in {folder}, which "
+            "lacks or holds altered "
+            f"{', '.join(damaged)}: run `hub assets fetch` (see README.md, "
+            "'GraphiQL without internet')"
+        )
+    for line in _where_assets_load(folder, damaged):
+        typer.echo(line, err=True)
     _prepare(settings.database_url, first_run=True)
     typer.echo(f"Serving http://{host}:{port}/graphql", err=True)
     uvicorn.run(
@@ -392,16 +431,17 @@ def assets_fetch(
         Path | None, typer.Option(help="Where to put the assets (default: $HUB_ASSETS_DIR).")
     ] = None,
 ) -> None:
-    """Get GraphiQL's assets (pinned versions, integrity-checked) for `hub serve --offline`."""
+    """Get the pinned, integrity-checked files of GraphiQL and ECharts, for `hub serve` to
+    serve itself. Files already there and intact are kept: a second run downloads nothing."""
     folder = target or assets_dir(Settings.from_env().assets_dir)
     try:
-        written = fetch_assets(folder, source, keep)
+        done = fetch_assets(folder, source, keep)
     except AssetError as exc:
         raise UserError(str(exc)) from None
-    typer.echo(
-        f"{len(written)} files in {folder}: "
-        + ", ".join(f"{a.package}@{a.version}" for a in ASSETS)
-    )
+    if done.fetched:
+        typer.echo(f"fetched into {folder}: {', '.join(a.folder for a in done.fetched)}")
+    if done.present:
+        typer.echo(f"already in {folder}, verified: {', '.join(a.folder for a in done.present)}")
 
 
 @cli.command()

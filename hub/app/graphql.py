@@ -12,33 +12,41 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
 from hub.api.context import Context, make_context
-from hub.app.graphiql import missing_assets, page
+from hub.app.assets import missing_assets
+from hub.app.graphiql import GRAPHIQL_PACKAGES, example_query, page
 from hub.store.engine import Database
 
-__all__ = ["ASSETS_PATH", "HubGraphQL"]
-
-ASSETS_PATH = "/graphiql-assets"
+__all__ = ["HubGraphQL"]
 
 
 class HubGraphQL(GraphQL[Context, None]):
+    """Strawberry's view with the hub's GraphiQL page: from the copy in ``assets`` when it is
+    complete (looked at on every page, so a fetch needs no restart), else from the CDN; with
+    ``require_local``, a missing copy is an error instead."""
+
     def __init__(
-        self, schema: Any, database: Database, *, offline_assets: Path | None = None
+        self,
+        schema: Any,
+        database: Database,
+        *,
+        assets: Path,
+        require_local: bool = False,
     ) -> None:
         super().__init__(schema, allow_queries_via_get=True)
         self.database = database
-        self.offline_assets = offline_assets
+        self.assets = assets
+        self.require_local = require_local
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        if self.offline_assets is None:
-            return await super().render_graphql_ide(request)
-        missing = missing_assets(self.offline_assets)
-        if missing:
+        missing = missing_assets(self.assets, GRAPHIQL_PACKAGES)
+        if missing and self.require_local:
             return PlainTextResponse(
-                f"GraphiQL's assets are missing from {self.offline_assets} ({', '.join(missing)}): "
+                f"GraphiQL's assets are missing from {self.assets} ({', '.join(missing)}): "
                 "run `hub assets fetch`",
                 status_code=503,
             )
-        return HTMLResponse(page(ASSETS_PATH))
+        example = await example_query(self.schema, self.database)
+        return HTMLResponse(page(local=not missing, example=example))
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -1,34 +1,82 @@
-"""The Starlette application: ``/graphql`` and ``/health``."""
+"""The Starlette application: ``/graphql``, ``/health``, the explorer, the downloads and the
+pinned third-party files the pages load."""
 
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.staticfiles import PathLike, StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub import __version__
 from hub.api.schema import Limits, make_schema
+from hub.app.assets import ASSETS, ASSETS_PATH, LocalAssets, assets_dir
 from hub.app.cache import ResponseCache
 from hub.app.downloads import routes as download_routes
 from hub.app.explorer import routes as explorer_routes
-from hub.app.graphiql import assets_dir
-from hub.app.graphql import ASSETS_PATH, HubGraphQL
+from hub.app.graphql import HubGraphQL
 from hub.app.limits import RequestLimits
 from hub.config import Settings
 from hub.store.engine import Database
 from hub.store.migrate import current_revision, head_revision
 
 __all__ = ["create_app"]
+
+_PINNED = {asset.folder for asset in ASSETS}
+
+
+class PinnedFiles(StaticFiles):
+    """The assets folder; a file under ``PACKAGE@VERSION/`` never changes at its URL (a new
+    version is a new URL), so browsers may keep it for a year without asking again."""
+
+    def file_response(
+        self,
+        full_path: PathLike,
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        if Path(full_path).parent.name in _PINNED:
+            response.headers["cache-control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+class RefuseCrossOrigin:
+    """With no ``HUB_CORS_ORIGINS``, answer a browser's cross-origin preflight with a refusal
+    that says how to allow it, rather than letting it reach the API as a bare OPTIONS."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        if (
+            scope.get("method") == "OPTIONS"
+            and b"origin" in headers
+            and b"access-control-request-method" in headers
+        ):
+            origin = headers[b"origin"].decode("latin-1")
+            response = PlainTextResponse(
+                f"Cross-origin requests are not allowed: this hub accepts none from {origin}. "
+                f"To let pages at {origin} call it, start the hub with "
+                f"HUB_CORS_ORIGINS={origin} (comma-separated for several origins).\n",
+                status_code=403,
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
@@ -64,13 +112,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         await database.dispose()
 
     schema = make_schema(Limits(), debug=settings.debug)
-    offline_assets = assets_dir(settings.assets_dir) if settings.offline else None
-    offline_routes = (
-        [Mount(ASSETS_PATH, StaticFiles(directory=offline_assets, check_dir=False))]
-        if offline_assets
-        else []
-    )
-    graphql: ASGIApp = HubGraphQL(schema, database, offline_assets=offline_assets)
+    folder = assets_dir(settings.assets_dir)
+    graphql: ASGIApp = HubGraphQL(schema, database, assets=folder, require_local=settings.offline)
     if settings.response_cache > 0:
         graphql = ResponseCache(graphql, database, settings.response_cache)
     middleware = [
@@ -78,7 +121,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             RequestLimits, max_bytes=settings.max_request_bytes, timeout=settings.request_timeout
         )
     ]
-    if settings.cors_origins:
+    if not settings.cors_origins:
+        middleware.append(Middleware(RefuseCrossOrigin))
+    else:
         middleware.append(
             Middleware(
                 CORSMiddleware,
@@ -92,8 +137,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql),
             *download_routes(database),
-            *explorer_routes(schema, database, {}),
-            *offline_routes,
+            *explorer_routes(schema, database, LocalAssets(folder)),
+            Mount(ASSETS_PATH, PinnedFiles(directory=folder, check_dir=False)),
         ],
         middleware=middleware,
         lifespan=lifespan,
