@@ -50,4 +50,5 @@ def test_subtree_bounds_cover_descendants_and_nothing_else() -> None:
 @pytest.mark.parametrize("enum", [BudgetTable, Measure, Scheme, Level, ThreePublicItem])
 def test_every_table_column_scheme_level_and_item_has_its_chinese_label(enum: Any) -> None:
     assert all(label(member) for member in enum)
-    assert label(Measure.PERSONNEL) == "人员经费" and label(Level.SECTION) == "款"
+    assert label(Measure.PERSONNEL) == "人员经费"
+    assert label(Level.SECTION) == "款"
