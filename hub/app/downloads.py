@@ -8,8 +8,9 @@ means, in one place, and the download routes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
@@ -24,7 +25,8 @@ from hub.store.engine import Database
 __all__ = ["PHASES", "ExportRequestError", "find_disclosure_export", "find_rollup_export", "routes"]
 
 PHASES = ("budget", "final")
-_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
+CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
+"""A classification code as a request gives it: 3, 5 or 7 digits."""
 
 
 class ExportRequestError(ValueError):
@@ -85,9 +87,15 @@ async def find_rollup_export(
     phase: str = "budget",
 ) -> Export:
     _phase(phase)
-    if not _CODE.fullmatch(code):
+    if not CODE.fullmatch(code):
         raise ExportRequestError(f"code {code!r}: expected a 3, 5 or 7-digit code (215, 21505)")
     return await rollup_export(database, scheme, code, year, region)
+
+
+def download_links(kind: str, params: Mapping[str, Any]) -> dict[str, str]:
+    """The address of each format's download of a disclosure or a rollup."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return {fmt: f"/export/{kind}.{fmt}?{query}" for fmt in RENDERERS}
 
 
 def _one(request: Request, name: str, *, required: bool = True) -> str | None:

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from strawberry import Schema
 
 from hub.api.context import make_context
+from hub.app.downloads import CODE, download_links
 from hub.domain import BudgetTable, Level, Measure, Scheme, ThreePublicItem, label
 from hub.store.engine import Database
 
@@ -284,10 +285,7 @@ def routes(schema: Schema, database: Database, assets: Mapping[str, str]) -> lis
                 counts.setdefault(finding["code"], []).append(finding["severity"])
         keep = {"department": department, "year": year, "region": variables["region"],
                 "version": variables["version"]}  # fmt: skip
-        downloads = {
-            fmt: f"/export/disclosure.{fmt}?" + urlencode({k: v for k, v in keep.items() if v})
-            for fmt in ("csv", "xlsx", "json", "fdp")
-        }
+        downloads = download_links("disclosure", keep)
         return render(
             page,
             "disclosure.html",
@@ -311,7 +309,7 @@ def routes(schema: Schema, database: Database, assets: Mapping[str, str]) -> lis
             scheme = Scheme[(params.get("scheme") or "FUNCTIONAL").upper()]
         except KeyError:
             return problem(page, "scheme= is FUNCTIONAL or DEPARTMENTAL_ECONOMIC", 400)
-        if not re.fullmatch(r"\d{3}(\d{2}){0,2}", code) or not year.isdigit():
+        if not CODE.fullmatch(code) or not year.isdigit():
             return problem(page, "code= (3, 5 or 7 digits) and year= are required", 400)
         variables = {"scheme": scheme, "code": code, "year": int(year),
                      "region": params.get("region") or None,
@@ -325,10 +323,7 @@ def routes(schema: Schema, database: Database, assets: Mapping[str, str]) -> lis
             return problem(page, f"{page.t('not_found')}: {code} {year}", 404)
         keep = {"scheme": scheme.name, "code": code, "year": year,
                 "region": variables["region"]}  # fmt: skip
-        downloads = {
-            fmt: f"/export/rollup.{fmt}?" + urlencode({k: v for k, v in keep.items() if v})
-            for fmt in ("csv", "xlsx", "json", "fdp")
-        }
+        downloads = download_links("rollup", keep)
         return render(
             page,
             "rollup.html",

@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,21 +16,10 @@ import openpyxl
 import pytest
 from frictionless import validate
 
-from hub.app.web import create_app
-from hub.config import Settings
 from hub.store.engine import Database
 from tests import seed
 
 SEED_SHA256 = hashlib.sha256(seed.SEED.read_text(encoding="utf-8").encode()).hexdigest()
-
-
-@pytest.fixture
-async def http(database: Database) -> AsyncIterator[httpx.AsyncClient]:
-    await seed.load_text(database, seed.SEED.read_text(encoding="utf-8"))
-    app = create_app(Settings(database_url=str(database.url), response_cache=0), database)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-        yield client
 
 
 def _table_5(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:

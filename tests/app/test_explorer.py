@@ -3,16 +3,12 @@
 page's own query in GraphiQL and the downloads; on SQLite and PostgreSQL."""
 
 import re
-from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import httpx
 import pytest
 
-from hub.app.web import create_app
-from hub.config import Settings
-from hub.store.engine import Database
 from tests import seed
 
 
@@ -60,15 +56,6 @@ class _Page(HTMLParser):
 
     def row(self, first: str) -> list[str]:
         return next(r for r in self.rows if r and r[0] == first)
-
-
-@pytest.fixture
-async def http(database: Database) -> AsyncIterator[httpx.AsyncClient]:
-    await seed.load_text(database, seed.SEED.read_text(encoding="utf-8"))
-    app = create_app(Settings(database_url=str(database.url), response_cache=0), database)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-        yield client
 
 
 async def _page(http: httpx.AsyncClient, url: str) -> _Page:
