@@ -24,6 +24,7 @@ from starlette.routing import Route
 from strawberry import Schema
 
 from hub.api.context import make_context
+from hub.app.assets import find_asset
 from hub.app.downloads import CODE, download_links
 from hub.domain import BudgetTable, Level, Measure, Scheme, ThreePublicItem, label
 from hub.store.engine import Database
@@ -48,6 +49,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "superseded": ("已更正", "superseded"),
     "units": ("预算单位", "Budget units"),
     "source": ("来源文件", "Source file"),
+    "pages": ("页", "pages"),
     "totals": ("主要数字", "Key totals"),
     "functional": ("支出功能分类", "Expenditure by function"),
     "economic": ("部门预算支出经济分类（基本支出）", "Basic expenditure by economic class"),
@@ -95,7 +97,7 @@ _DISCLOSURE_QUERY = (
     title year version isCurrent scope
     department { code name region { code name } units { code name }
                  disclosures(year: $year) { version isCurrent } }
-    source { fileName sha256 format ingestedAt }
+    source { fileName sha256 format pages ingestedAt }
     functionalTotal { total basic project }
     functional { ...Node children { ...Node children { ...Node } } }
     economic { ...Node children { ...Node } }
@@ -225,7 +227,12 @@ def routes(schema: Schema, database: Database, assets: Mapping[str, str]) -> lis
 
     def render(page: _Page, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = environment.get_template(template).render(
-            page=page, t=page.t, url=page.url, echarts=assets.get("echarts"), **values
+            page=page,
+            t=page.t,
+            url=page.url,
+            echarts=assets.get("echarts"),
+            echarts_integrity=find_asset("echarts").files[0].integrity,
+            **values,
         )
         return HTMLResponse(html, status_code=status)
 

@@ -270,6 +270,8 @@ class Content:
     """Whether every unit is 行政 or 参公 (None where the document does not say)."""
     unread_tables: list[UnreadTable] = field(default_factory=list)
     """Tables printed but not read: none of their figures is stored."""
+    pages: int | None = None
+    """The source file's pages, for a PDF (a text has none)."""
 
 
 @dataclass(kw_only=True)

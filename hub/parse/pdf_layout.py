@@ -176,6 +176,7 @@ def parse_pdf_layout(
         unread_tables=unread,
         scope=_scope(cover, finished),
         projects=projects,
+        pages=len(pages),
     )
     _prose(parsed, parts)
     return parsed

@@ -227,6 +227,7 @@ async def disclosure_export(database: Database, disclosure: Disclosure) -> Expor
             ),
             ("来源文件", disclosure.source_name),
             ("来源文件 SHA-256", disclosure.source_sha256),
+            ("页数", str(disclosure.source_pages or "")),
             ("载入时间", disclosure.ingested_at.isoformat()),
             ("金额单位", "万元（精确小数）"),
         ),

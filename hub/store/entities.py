@@ -164,6 +164,7 @@ class Disclosure(SQLModel, table=True):
     source_name: str = Field(max_length=300)
     source_sha256: str = Field(max_length=64, index=True)
     source_format: SourceFormat = Field(sa_type=_enum(SourceFormat))
+    source_pages: int | None = None
     ingested_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     superseded_by_id: int | None = Field(
         default=None, foreign_key="disclosure.id", ondelete="SET NULL"

@@ -94,6 +94,7 @@ async def load_document(
         source_name=document.source.name,
         source_sha256=document.source.sha256,
         source_format=document.source.format,
+        source_pages=document.pages,
         ingested_at=datetime.now(UTC),
     )
     session.add(disclosure)

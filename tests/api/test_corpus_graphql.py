@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
+
 from hub.app.ingest import ingest_files
 from hub.catalog import Catalog
 from hub.domain import Scheme
@@ -28,8 +30,15 @@ async def test_the_contract_query_by_department_name(database: Database) -> None
     query = CONTRACT.replace(
         'disclosure(department: "209", year: 2023)',
         'disclosure(department: "上海市普陀区财政局", year: 2025)',
-    ).replace("department { code name }", "department { code name units { name } }")
+    ).replace(
+        "department { code name }", "source { pages } department { code name units { name } }"
+    )
     finance = (await ask(database, query))["disclosure"]
+    [path] = [p for p in paths if p.name.startswith("putuo-finance")]
+    pdf = pdfium.PdfDocument(path)  # the pages as another reader counts them
+    assert finance["source"] == {"pages": len(pdf)}
+    assert len(pdf) > 1
+    pdf.close()
     assert finance["department"] == {
         "code": None,
         "name": "上海市普陀区财政局",

@@ -5,6 +5,7 @@ read it back. Without chromium the test is skipped, except under CI, where it fa
 """
 
 import asyncio
+import base64
 import csv
 import io
 import json
@@ -166,6 +167,22 @@ def _read_back(files: dict[str, Path], folder: Path) -> None:
     assert report.valid, report.flatten(["type", "note"])
 
 
+async def _screenshot(devtools: DevTools) -> None:
+    """The page as a person sees it; ``HUB_SCREENSHOT`` names a file to keep it in (the
+    README's picture is made so)."""
+    await devtools.send(
+        "Emulation.setDeviceMetricsOverride", width=1280, height=960, deviceScaleFactor=1,
+        mobile=False,
+    )  # fmt: skip
+    await asyncio.sleep(1)  # the chart's entry animation
+    shot = await devtools.send("Page.captureScreenshot", format="png")
+    image = base64.b64decode(shot["data"])
+    assert image.startswith(b"\x89PNG")
+    assert len(image) > 20_000  # a page drawn, not a blank one
+    if os.environ.get("HUB_SCREENSHOT"):
+        await asyncio.to_thread(Path(os.environ["HUB_SCREENSHOT"]).write_bytes, image)
+
+
 async def test_drill_and_download_with_the_internet_blocked(server: str, tmp_path: Path) -> None:
     import websockets
 
@@ -189,6 +206,9 @@ async def test_drill_and_download_with_the_internet_blocked(server: str, tmp_pat
             )
             await devtools.until("location.search.includes('q=')")
             await page.click("a[href*='/disclosure']")
+            # The chart is drawn: ECharts came from the hub's copy and passed its integrity check.
+            await devtools.until("!!document.querySelector('#chart canvas')")
+            await _screenshot(devtools)
             await page.click("tr[data-code='215'] a")
             await page.click("tr[data-code='21505'] a")
             assert (await page.row("2150517"))[:3] == ["2150517", "产业发展", "2798.00"]

@@ -420,6 +420,10 @@ class Source(Node):
     def format(self) -> str:
         return self.row.source_format.value
 
+    @strawberry.field(description="页数 The pages of a PDF; null for a text file.")
+    def pages(self) -> int | None:
+        return self.row.source_pages
+
     @strawberry.field(description="导入时间 When the hub read it.")
     def ingested_at(self) -> datetime:
         # SQLite keeps no time zone; the hub writes UTC.
