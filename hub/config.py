@@ -6,12 +6,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+__all__ = ["DEFAULT_DATABASE_URL", "SettingError", "Settings"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///hub.db"
 """The embedded default: a SQLite file ``hub.db`` in the current directory."""
 
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,27 @@ class Settings:
     """``HUB_REQUEST_TIMEOUT``: seconds a request may take before it is answered 503."""
     response_cache: int = 1000
     """``HUB_RESPONSE_CACHE``: how many query answers to keep; 0 turns the cache off."""
+    response_cache_bytes: int = 64_000_000
+    """``HUB_RESPONSE_CACHE_BYTES``: the most the kept answers may hold together, in bytes."""
+    max_query_cost: int = 20_000
+    """``HUB_MAX_QUERY_COST``: the largest estimated cost of a query (fields times the list
+    sizes they repeat over) accepted; a costlier one is refused before it runs."""
+    max_response_bytes: int = 20_000_000
+    """``HUB_MAX_RESPONSE_BYTES``: the largest answer built; a larger one is stopped while
+    it is being built, not after."""
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    """``HUB_ALLOWED_HOSTS``: comma-separated host names the server answers to (against DNS
+    rebinding; ``*.example.org`` allowed); empty: any."""
+    graphiql: bool = True
+    """``HUB_GRAPHIQL``: serve the GraphiQL IDE at ``GET /graphql``; ``0`` switches it off."""
+    max_document_bytes: int = 50_000_000
+    """``HUB_MAX_DOCUMENT_BYTES``: the largest file read as a document."""
+    max_document_pages: int = 500
+    """``HUB_MAX_DOCUMENT_PAGES``: the most pages a PDF may have."""
+    document_seconds: float = 120.0
+    """``HUB_DOCUMENT_SECONDS``: CPU seconds reading one document may take."""
+    document_memory_mb: int = 1024
+    """``HUB_DOCUMENT_MEMORY_MB``: memory reading one document may take, in MB."""
     offline: bool = False
     """``HUB_OFFLINE``: refuse to serve without this server's own copy of the pages' assets
     (GraphiQL, ECharts); the copy is used whenever it is there, with or without this."""
@@ -41,14 +63,60 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
-        origins = environ.get("HUB_CORS_ORIGINS", "")
+        """The settings the environment gives; a value that is not a number where one is
+        expected is a :class:`SettingError` naming the variable."""
+        number = _Numbers(environ)
         return cls(
             database_url=environ.get("HUB_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
-            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            cors_origins=_names(environ.get("HUB_CORS_ORIGINS", "")),
             debug=environ.get("HUB_DEBUG", "").strip().lower() in _TRUE,
-            max_request_bytes=int(environ.get("HUB_MAX_REQUEST_BYTES", "100000")),
-            request_timeout=float(environ.get("HUB_REQUEST_TIMEOUT", "30")),
-            response_cache=int(environ.get("HUB_RESPONSE_CACHE", "1000")),
+            max_request_bytes=number.whole("HUB_MAX_REQUEST_BYTES", cls.max_request_bytes),
+            request_timeout=number.real("HUB_REQUEST_TIMEOUT", cls.request_timeout),
+            response_cache=number.whole("HUB_RESPONSE_CACHE", cls.response_cache),
+            response_cache_bytes=number.whole("HUB_RESPONSE_CACHE_BYTES", cls.response_cache_bytes),
+            max_query_cost=number.whole("HUB_MAX_QUERY_COST", cls.max_query_cost),
+            max_response_bytes=number.whole("HUB_MAX_RESPONSE_BYTES", cls.max_response_bytes),
+            allowed_hosts=_names(environ.get("HUB_ALLOWED_HOSTS", "")),
+            graphiql=environ.get("HUB_GRAPHIQL", "1").strip().lower() not in _FALSE,
+            max_document_bytes=number.whole("HUB_MAX_DOCUMENT_BYTES", cls.max_document_bytes),
+            max_document_pages=number.whole("HUB_MAX_DOCUMENT_PAGES", cls.max_document_pages),
+            document_seconds=number.real("HUB_DOCUMENT_SECONDS", cls.document_seconds),
+            document_memory_mb=number.whole("HUB_DOCUMENT_MEMORY_MB", cls.document_memory_mb),
             offline=environ.get("HUB_OFFLINE", "").strip().lower() in _TRUE,
             assets_dir=environ.get("HUB_ASSETS_DIR", "").strip(),
         )
+
+
+class SettingError(ValueError):
+    """An environment variable the hub cannot use; the message names it."""
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    environ: Mapping[str, str]
+
+    def whole(self, name: str, default: int) -> int:
+        text = self.environ.get(name, "").strip().replace("_", "")
+        if not text:
+            return default
+        if not text.isdigit():
+            raise SettingError(f"{name}={text!r}: expected a whole number ≥ 0 (default {default})")
+        return int(text)
+
+    def real(self, name: str, default: float) -> float:
+        text = self.environ.get(name, "").strip()
+        if not text:
+            return default
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0 < value < float("inf"):
+            raise SettingError(
+                f"{name}={text!r}: expected a number of seconds > 0 (default {default:g})"
+            )
+        return value

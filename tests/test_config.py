@@ -1,4 +1,6 @@
-from hub.config import DEFAULT_DATABASE_URL, Settings
+import pytest
+
+from hub.config import DEFAULT_DATABASE_URL, SettingError, Settings
 
 
 def test_defaults_to_a_sqlite_file_in_the_current_directory() -> None:
@@ -23,3 +25,30 @@ def test_reads_the_environment() -> None:
 
 def test_an_empty_url_means_the_default() -> None:
     assert Settings.from_env({"HUB_DATABASE_URL": "  "}).database_url == DEFAULT_DATABASE_URL
+
+
+def test_limits_and_switches_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "HUB_MAX_QUERY_COST": "5_000",
+            "HUB_RESPONSE_CACHE_BYTES": "1000000",
+            "HUB_ALLOWED_HOSTS": "hub.example.org, *.example.org",
+            "HUB_GRAPHIQL": "0",
+            "HUB_DOCUMENT_SECONDS": "2.5",
+        }
+    )
+    assert settings.max_query_cost == 5000
+    assert settings.response_cache_bytes == 1_000_000
+    assert settings.allowed_hosts == ("hub.example.org", "*.example.org")
+    assert settings.graphiql is False
+    assert settings.document_seconds == 2.5
+    assert Settings.from_env({}).graphiql is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("HUB_MAX_QUERY_COST", "lots"), ("HUB_MAX_REQUEST_BYTES", "-1"), ("HUB_REQUEST_TIMEOUT", "0")],
+)
+def test_a_setting_that_is_not_a_number_names_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingError, match=f"^{name}="):
+        Settings.from_env({name: value})

@@ -28,7 +28,7 @@ from hub.app.graphiql import GRAPHIQL_PACKAGES
 from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
 from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
-from hub.config import Settings
+from hub.config import SettingError, Settings
 from hub.domain import Scheme, Scope, Severity, SourceFormat
 from hub.money import wan
 from hub.parse import Overrides
@@ -583,7 +583,7 @@ def main() -> None:
     """Run the CLI; failures are reported in a line, never as a traceback."""
     try:
         cli()
-    except (UserError, DatabaseURLError, CatalogFileError) as exc:
+    except (UserError, DatabaseURLError, CatalogFileError, SettingError) as exc:
         _fail(str(exc))
     except SQLAlchemyError as exc:
         _fail(f"database error: {getattr(exc, 'orig', None) or exc}")
