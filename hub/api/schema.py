@@ -47,6 +47,10 @@ class Limits:
     max_aliases: int = 50
     max_nodes: int = 50_000
     """Objects and list items in one response."""
+    max_cost: int = 20_000
+    """The largest estimated cost of a query (``HUB_MAX_QUERY_COST``)."""
+    max_response_bytes: int = 20_000_000
+    """The largest answer built (``HUB_MAX_RESPONSE_BYTES``)."""
 
 
 def _count_nodes(value: Any) -> int:

@@ -111,7 +111,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         yield
         await database.dispose()
 
-    schema = make_schema(Limits(), debug=settings.debug)
+    limits = Limits(
+        max_cost=settings.max_query_cost, max_response_bytes=settings.max_response_bytes
+    )
+    schema = make_schema(limits, debug=settings.debug)
     folder = assets_dir(settings.assets_dir)
     graphql: ASGIApp = HubGraphQL(schema, database, assets=folder, require_local=settings.offline)
     if settings.response_cache > 0:
