@@ -35,7 +35,13 @@ from hub.parse import Overrides
 from hub.resources import resource_dir
 from hub.store.engine import Database, DatabaseURLError
 from hub.store.load import LoadStatus
-from hub.store.migrate import current_revision, downgrade, head_revision, upgrade
+from hub.store.migrate import (
+    current_revision,
+    downgrade,
+    ensure_catalog,
+    head_revision,
+    upgrade,
+)
 
 __all__ = ["main"]
 
@@ -125,6 +131,8 @@ def _prepare(url: str, *, first_run: bool = False) -> None:
             f"the database is at schema revision {revision}, this hub needs {head}: "
             "run `hub db upgrade` first"
         )
+    elif ensure_catalog(url):
+        typer.echo("The classification catalog differed from fixtures/catalog: synced.", err=True)
 
 
 @db_cli.command("upgrade")

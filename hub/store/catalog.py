@@ -14,6 +14,7 @@ from hub.store.entities import BudgetLine, CatalogEntry, DataVersion, Disclosure
 
 __all__ = [
     "bump_data_version",
+    "catalog_matches",
     "data_version",
     "in_subtree",
     "observed_catalog",
@@ -22,16 +23,30 @@ __all__ = [
 ]
 
 
-async def sync_catalog(session: AsyncSession, rows: list[CatalogRow]) -> None:
-    """Make the stored catalog equal to ``rows``: insert, update and delete by key.
+def _row(e: CatalogEntry) -> CatalogRow:
+    return CatalogRow(
+        e.scheme, e.code, e.name, e.level, e.parent_code, e.valid_from, e.valid_to, e.source
+    )
+
+
+async def catalog_matches(session: AsyncSession, rows: list[CatalogRow]) -> bool:
+    """Whether the stored catalog is exactly ``rows`` (a few hundred: compared whole)."""
+    stored = [_row(e) for e in await session.scalars(select(CatalogEntry))]
+    return len(stored) == len(rows) and set(stored) == set(rows)
+
+
+async def sync_catalog(session: AsyncSession, rows: list[CatalogRow]) -> bool:
+    """Make the stored catalog equal to ``rows``: insert, update and delete by key; whether
+    anything changed (only then does the data version move on).
 
     The key is (scheme, code, valid_from); a name corrected in the fixtures is corrected in
     the store, and an entry removed from them is removed.
     """
     wanted = {(r.scheme, r.code, r.valid_from): r for r in rows}
-    stored = {
-        (e.scheme, e.code, e.valid_from): e for e in (await session.scalars(select(CatalogEntry)))
-    }
+    entries = list(await session.scalars(select(CatalogEntry)))
+    if len(entries) == len(rows) and {_row(e) for e in entries} == set(rows):
+        return False
+    stored = {(e.scheme, e.code, e.valid_from): e for e in entries}
     stale = [e.id for key, e in stored.items() if key not in wanted]
     if stale:
         await session.execute(delete(CatalogEntry).where(col(CatalogEntry.id).in_(stale)))
@@ -48,6 +63,7 @@ async def sync_catalog(session: AsyncSession, rows: list[CatalogRow]) -> None:
         entry.valid_to, entry.source = row.valid_to, row.source
         session.add(entry)
     await bump_data_version(session)
+    return True
 
 
 async def bump_data_version(session: AsyncSession) -> None:
@@ -63,24 +79,14 @@ async def data_version(session: AsyncSession) -> int:
 
 async def stored_catalog(session: AsyncSession) -> Catalog:
     """The catalog as the store holds it."""
-    return Catalog(
-        CatalogRow(
-            e.scheme, e.code, e.name, e.level, e.parent_code, e.valid_from, e.valid_to, e.source
-        )
-        for e in await session.scalars(select(CatalogEntry))
-    )
+    return Catalog(_row(e) for e in await session.scalars(select(CatalogEntry)))
 
 
 async def observed_catalog(session: AsyncSession) -> Catalog:
     """The official catalog, and for each code it lacks in a year, the name the year's current
     disclosures print for it (:func:`hub.catalog.observed_name`): what a names-only table is
     resolved against when it is loaded."""
-    official = [
-        CatalogRow(
-            e.scheme, e.code, e.name, e.level, e.parent_code, e.valid_from, e.valid_to, e.source
-        )
-        for e in await session.scalars(select(CatalogEntry))
-    ]
+    official = [_row(e) for e in await session.scalars(select(CatalogEntry))]
     known = Catalog(official)
     issuers = func.count(col(Disclosure.department_id).distinct())
     printed = await session.execute(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -20,10 +20,22 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "Database", "DatabaseURLError", "parse_database_url"]
+__all__ = [
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "WRITE",
+    "Database",
+    "DatabaseURLError",
+    "parse_database_url",
+    "take_over_sqlite_transactions",
+]
 
-SQLITE_BUSY_TIMEOUT_MS = 5_000
-"""How long a SQLite writer waits for another to finish before it gives up."""
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+"""How long a SQLite writer waits for the others to finish before it gives up. Writers take
+turns (one transaction per document, a first migration): a long wait is a queue, not a fault."""
+
+WRITE = {"hub_write": True}
+"""Execution options of a connection that is to write: on SQLite its transaction begins
+IMMEDIATE, taking the one writer's lock first instead of failing to upgrade a read later."""
 
 _DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _USE = "use sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST:PORT/DB"
@@ -47,14 +59,40 @@ def parse_database_url(url: str) -> URL:
     return parsed
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # Foreign keys are off by default in SQLite; WAL lets readers run beside the one writer.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
+def _configure_sqlite_connection(cursor: Any) -> None:
+    # WAL lets readers run beside the one writer, each on its own snapshot.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+
+
+def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 driver's legacy mode begins a transaction before DML only: a SELECT would see
+    # a new moment each time and a CREATE TABLE would commit at once. BEGIN is ours instead.
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get("hub_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def take_over_sqlite_transactions(engine: AsyncEngine, *, foreign_keys: bool = True) -> None:
+    """Make every transaction of a SQLite ``engine`` a real one, DDL and reads included (see
+    SQLAlchemy's "Enabling Non-Legacy SQLite Transactional Modes"); a connection with the
+    :data:`WRITE` options begins IMMEDIATE. Also: WAL, the busy timeout and, unless a migration
+    must recreate tables under references, foreign keys."""
+
+    def configure(dbapi_connection: Any, record: Any) -> None:
+        _no_driver_transactions(dbapi_connection, record)
+        cursor = dbapi_connection.cursor()
+        if foreign_keys:  # off by default in SQLite
+            cursor.execute("PRAGMA foreign_keys=ON")
+        _configure_sqlite_connection(cursor)
+        cursor.close()
+
+    event.listen(engine.sync_engine, "connect", configure)
+    event.listen(engine.sync_engine, "begin", _begin)
 
 
 class Database:
@@ -72,7 +110,7 @@ class Database:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.backend == "sqlite":
-            event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
+            take_over_sqlite_transactions(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -83,19 +121,40 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on any error."""
+        """A session inside one write transaction: committed on success, rolled back on any
+        error. On SQLite it holds the writer's lock from its first statement (other writers
+        wait their turn, up to :data:`SQLITE_BUSY_TIMEOUT_MS`)."""
         async with self.sessions() as session, session.begin():
+            await session.connection(execution_options=WRITE)
             yield session
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncSession]:
+        """A session reading one moment of the data, however many statements it runs: one
+        REPEATABLE READ, read-only transaction on PostgreSQL; one read transaction on SQLite,
+        which in WAL mode sees the database as of its first read. Nothing is committed."""
+        options: dict[str, Any] = {}
+        if self.backend == "postgresql":
+            options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        async with self.sessions() as session:
+            await session.connection(execution_options=options)
+            try:
+                yield session
+            finally:
+                await session.rollback()
 
     async def refresh_statistics(self) -> None:
         """After a large load: statistics for the planner and, on PostgreSQL, the visibility map
         that index-only scans (the rollups') need. Runs outside any transaction."""
+        if self.backend == "sqlite":  # ANALYZE is transactional there
+            async with self.engine.connect() as connection:
+                await connection.execution_options(**WRITE)
+                await connection.exec_driver_sql("ANALYZE")
+                await connection.commit()
+            return
         async with self.engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            if self.backend == "postgresql":
-                await autocommit.exec_driver_sql("VACUUM (ANALYZE) budget_line, disclosure")
-            else:
-                await autocommit.exec_driver_sql("ANALYZE")
+            await autocommit.exec_driver_sql("VACUUM (ANALYZE) budget_line, disclosure")
 
     async def dispose(self) -> None:
         await self.engine.dispose()
