@@ -4,11 +4,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSyntaxError,
+    StringValueNode,
+    Visitor,
+    visit,
+)
+from graphql.language import DocumentNode
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-__all__ = ["ErrorCodes", "ErrorCodesWithSuggestions", "Masked", "UserError"]
+__all__ = [
+    "SERVICE_UNAVAILABLE",
+    "UNAVAILABLE_MESSAGE",
+    "ErrorCodes",
+    "ErrorCodesWithSuggestions",
+    "Masked",
+    "UserError",
+    "database_unavailable",
+    "unstorable_text",
+]
+
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+"""The code of an answer the database could not give: try again later (HTTP 503)."""
+
+UNAVAILABLE_MESSAGE = "the database is not available at the moment; try again shortly"
+
+# SQLSTATE classes of a server that cannot serve right now: connection exceptions (08),
+# operator intervention (57P: shutdown, crash, starting up), a database that is gone (3D000).
+_OUTAGE_STATES = ("08", "57P", "3D000")
 
 
 class UserError(GraphQLError):
@@ -33,9 +62,33 @@ class Masked(MaskErrors):
         super().__init__(should_mask_error=_should_mask, error_message="Internal server error")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if database_unavailable(error.original_error):
+            return GraphQLError(
+                UNAVAILABLE_MESSAGE,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": SERVICE_UNAVAILABLE},
+            )
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
         return masked
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what caused it) says the database cannot be reached or cannot
+    serve now, rather than that a query was wrong: that is a 503 to retry, not a bug."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OperationalError | InterfaceError | PoolTimeout | OSError):
+            return True
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(_OUTAGE_STATES):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -58,6 +111,12 @@ class ErrorCodes(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         self.executed = True
+        context = self.execution_context
+        refused = unstorable_text(context.graphql_document, context.query, context.variables)
+        if refused is not None:
+            # Set before execution starts, so nothing runs: a text no database can hold would
+            # otherwise fail deep in a resolver as an internal error.
+            context.result = ExecutionResult(data=None, errors=[UserError(refused)])
         yield
 
     def on_operation(self) -> Iterator[None]:
@@ -90,3 +149,64 @@ class ErrorCodes(SchemaExtension):
 
 class ErrorCodesWithSuggestions(ErrorCodes):
     show_suggestions = True
+
+
+def unstorable_text(
+    document: DocumentNode | None, query: str | None, variables: dict[str, Any] | None
+) -> str | None:
+    """What is wrong with a text argument no database stores (a NUL character, a lone UTF-16
+    surrogate), said with where it is; ``None`` when there is none."""
+    for where, text in _variable_texts(variables):
+        problem = _text_problem(text)
+        if problem:
+            return f"variable {where} holds {problem}"
+    # A NUL can reach a literal only as itself or as an escape (\u0000, \u{0}); a lone
+    # surrogate cannot (the parser refuses it), so most documents need no walk at all.
+    if document is None or query is None or ("\0" not in query and "\\u" not in query):
+        return None
+    found: list[StringValueNode] = []
+
+    class Strings(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+            if "\0" in node.value:
+                found.append(node)
+
+    visit(document, Strings())
+    if not found:
+        return None
+    location = found[0].loc.source.get_location(found[0].loc.start) if found[0].loc else None
+    at = f" at line {location.line}, column {location.column}" if location else ""
+    return f"the string{at} holds {_text_problem(found[0].value)}"
+
+
+def _text_problem(text: str) -> str | None:
+    if "\0" in text:
+        return "a NUL character (U+0000), which no text stored here can contain"
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:  # only a surrogate cannot be encoded
+        return (
+            f"a lone UTF-16 surrogate (U+{ord(text[error.start]):04X}), which is not a "
+            "character: send text as UTF-8, or as JSON escapes of whole characters"
+        )
+    return None
+
+
+def _variable_texts(variables: dict[str, Any] | None) -> Iterator[tuple[str, str]]:
+    """Every text in the variables with its path ($name.field[2]), keys too; iterative, since
+    the nesting is the client's choice."""
+    pending: list[tuple[str, Any]] = [
+        (f"${name}", value) for name, value in (variables or {}).items()
+    ]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield where, str(key)
+                pending.append((f"{where}.{key}", item))
+        elif isinstance(value, list):
+            pending.extend((f"{where}[{n}]", item) for n, item in enumerate(value))

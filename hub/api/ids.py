@@ -5,7 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 
-__all__ = ["GlobalIdError", "decode_id", "encode_id"]
+__all__ = ["MAX_KEY", "GlobalIdError", "decode_id", "encode_id"]
+
+MAX_KEY = 2**63 - 1
+"""The largest row key (BIGINT) an id may hold; a larger number names no row and would fail in
+the database instead of being refused here."""
 
 
 class GlobalIdError(ValueError):
@@ -23,6 +27,14 @@ def decode_id(value: str) -> tuple[str, list[str]]:
         type_name, *key = base64.urlsafe_b64decode(padded.encode()).decode().split(":")
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise GlobalIdError(f"not an id of this API: {value!r}") from None
-    if not key:
+    if not key or any(_unusable(part) for part in key):
         raise GlobalIdError(f"not an id of this API: {value!r}")
     return type_name, key
+
+
+def _unusable(part: str) -> bool:
+    # Ids this hub hands out hold no control characters, and their numbers fit a BIGINT.
+    if not part.isprintable():
+        return True
+    number = part.removeprefix("-")
+    return number.isascii() and number.isdigit() and (part != number or int(number) > MAX_KEY)

@@ -2,7 +2,9 @@
 
 The data changes only when a document is loaded (or the catalog synced), and each of those
 moves the version on in the same transaction, so a cached answer is never stale. Only
-successful JSON answers are kept; anything else always reaches the API.
+successful JSON answers are kept, the least recently used going first once the answers kept
+hold more bytes than allowed; only a request the API itself would accept is looked up, and
+anything else always reaches the API.
 """
 
 from __future__ import annotations
@@ -10,15 +12,23 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.http.parse_content_type import parse_content_type
 
+from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
+from hub.app.refusals import refuse
 from hub.store.catalog import data_version
 from hub.store.engine import Database
 
 __all__ = ["ResponseCache"]
 
-MAX_ENTRY_BYTES = 1_000_000
+ENTRY_SHARE = 16
+"""One answer may take at most this fraction (1/16) of the cache's bytes, so that a few large
+answers cannot push out all the others."""
+
+_JSON_ACCEPTS = {b"", b"*/*", b"application/json", b"application/graphql-response+json"}
 
 
 class VersionWatch:
@@ -55,26 +65,34 @@ class VersionWatch:
 
 
 class ResponseCache:
-    def __init__(self, app: ASGIApp, database: Database, entries: int) -> None:
-        self.app, self.entries = app, entries
+    """Answers repeated queries from memory: at most ``entries`` answers holding at most
+    ``max_bytes`` together."""
+
+    def __init__(self, app: ASGIApp, database: Database, entries: int, max_bytes: int) -> None:
+        self.app, self.entries, self.max_bytes = app, entries, max_bytes
         self.versions = VersionWatch(database)
         self.cached: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self.bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        method = scope.get("method")
-        accept = dict(scope.get("headers") or []).get(b"accept", b"")
-        if scope["type"] != "http" or method not in {"GET", "POST"} or b"text/html" in accept:
+        if scope["type"] != "http" or not _cacheable(scope):
             await self.app(scope, receive, send)
             return
+        method = str(scope["method"])
         body = b""
         while True:  # read the whole request, then hand it on unchanged
             message = await receive()
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
-        material = scope.get("query_string", b"") if method == "GET" else body
-        version = await self.versions.current()
-        key = (hashlib.sha256(method.encode() + b"\0" + material).hexdigest(), version)
+        try:
+            version = await self.versions.current()
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            await refuse(scope, send, 503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
+            return
+        key = (_key(scope, method, body), version)
         if key in self.cached:
             self.cached.move_to_end(key)
             await _send_json(send, self.cached[key], hit=True)
@@ -102,11 +120,42 @@ class ResponseCache:
 
         await self.app(scope, replay, capture)
         answer = b"".join(chunks)
-        keep = status == 200 and json_response and len(answer) <= MAX_ENTRY_BYTES
-        if keep and b'"errors"' not in answer:
-            self.cached[key] = answer
-            if len(self.cached) > self.entries:
-                self.cached.popitem(last=False)
+        if status == 200 and json_response and b'"errors"' not in answer:
+            self._keep(key, answer)
+
+    def _keep(self, key: tuple[str, int], answer: bytes) -> None:
+        if len(answer) > self.max_bytes // ENTRY_SHARE or key in self.cached:
+            return
+        self.cached[key] = answer
+        self.bytes += len(answer)
+        while len(self.cached) > self.entries or self.bytes > self.max_bytes:
+            _, dropped = self.cached.popitem(last=False)
+            self.bytes -= len(dropped)
+
+
+def _cacheable(scope: Scope) -> bool:
+    """Whether the API would take this request as a query to answer in JSON: a POST of
+    ``application/json``, or a GET with a ``query``; anything else it refuses, or answers
+    otherwise (the GraphiQL page), and must never be answered from here."""
+    headers = dict(scope.get("headers") or [])
+    accept = headers.get(b"accept", b"").split(b";")[0].strip().lower()
+    if accept not in _JSON_ACCEPTS:
+        return False
+    if scope.get("method") == "GET":
+        query = scope.get("query_string", b"").decode("latin-1")
+        return any(name == "query" for name, _ in parse_qsl(query, keep_blank_values=True))
+    if scope.get("method") == "POST":
+        media, _ = parse_content_type(headers.get(b"content-type", b"").decode("latin-1"))
+        return media == "application/json"
+    return False
+
+
+def _key(scope: Scope, method: str, body: bytes) -> str:
+    """Everything the answer depends on besides the data: the method, the path, and the
+    query (the body of a POST, the query string of a GET)."""
+    material = scope.get("query_string", b"") if method == "GET" else body
+    path = (scope.get("root_path", "") + scope.get("path", "")).encode()
+    return hashlib.sha256(b"\0".join([method.encode(), path, material])).hexdigest()
 
 
 async def _send_json(send: Send, body: bytes, *, hit: bool) -> None:

@@ -26,6 +26,7 @@ from strawberry import Schema
 from hub.api.context import make_context
 from hub.app.assets import find_asset
 from hub.app.downloads import CODE, download_links
+from hub.app.security import csp_nonce
 from hub.domain import BudgetTable, Level, Measure, Scheme, ThreePublicItem, label
 from hub.store.engine import Database
 
@@ -203,8 +204,11 @@ def _find(nodes: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
     return []
 
 
-def routes(schema: Schema, database: Database, assets: Mapping[str, str]) -> list[Route]:
-    """The explorer's routes; ``assets`` maps "echarts" to its URL where the hub has a copy."""
+def routes(
+    schema: Schema, database: Database, assets: Mapping[str, str], *, graphiql: bool = True
+) -> list[Route]:
+    """The explorer's routes; ``assets`` maps "echarts" to its URL where the hub has a copy;
+    without ``graphiql`` (``HUB_GRAPHIQL=0``) the pages offer no links to it."""
     environment = Environment(
         loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(), enable_async=False
     )
@@ -232,6 +236,8 @@ def routes(schema: Schema, database: Database, assets: Mapping[str, str]) -> lis
             url=page.url,
             echarts=assets.get("echarts"),
             echarts_integrity=find_asset("echarts").files[0].integrity,
+            nonce=csp_nonce(page.request),
+            ide=graphiql,
             **values,
         )
         return HTMLResponse(html, status_code=status)

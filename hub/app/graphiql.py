@@ -77,17 +77,17 @@ def _source(package: str, name: str, local: bool) -> tuple[str, str]:
     return html.escape(url), find_asset(package).file(name).integrity
 
 
-def page(*, local: bool, example: str) -> str:
+def page(*, local: bool, example: str, nonce: str = "") -> str:
     """The page, loading GraphiQL from this server (``local``) or the CDN, both pinned by
     version and by the sha384 of each file (SRI), so a browser refuses an altered file.
+    Its inline scripts carry ``nonce``, the one the response's Content-Security-Policy allows.
 
     ``example`` is the query shown when GraphiQL has none stored; a query can also be handed
     over in the fragment: ``/graphql#query=…``.
     """
     css, css_integrity = _source(*_STYLE, local)
     scripts = "\n".join(
-        f'<script src="{src}" integrity="{integrity}" crossorigin="anonymous" '
-        'onerror="hubGraphiQLFailed()"></script>'
+        f'<script src="{src}" integrity="{integrity}" crossorigin="anonymous"></script>'
         for src, integrity in (_source(package, name, local) for package, name in _SCRIPTS)
     )
     failed = _LOCAL_FAILED if local else _CDN_FAILED
@@ -96,6 +96,7 @@ def page(*, local: bool, example: str) -> str:
         if local
         else f"setTimeout(function () {{ say({_script_json(_CDN_SLOW)}); }}, {_PATIENCE_MS});"
     )
+    inline = f'<script nonce="{html.escape(nonce)}">' if nonce else "<script>"
     return f"""<!doctype html>
 <html lang="zh">
 <head>
@@ -108,7 +109,7 @@ body {{ margin: 0; height: 100vh; }}
 #graphiql.hub-message {{ height: auto; max-width: 48em; margin: 2em auto; padding: 0 1em;
   font: 16px/1.6 system-ui, sans-serif; }}
 </style>
-<script>
+{inline}
   // Defined before the libraries load, so that a failed one ends in words, not "Loading".
   (function () {{
     var FAILED = {_script_json(failed)};
@@ -122,6 +123,11 @@ body {{ margin: 0; height: 100vh; }}
     }}
     window.hubGraphiQL = state;
     window.hubGraphiQLFailed = function () {{ say(FAILED); state.failed = true; }};
+    // A script that fails to load (or to match its hash) fires "error" on its element; caught
+    // here rather than in an onerror attribute, which the Content-Security-Policy forbids.
+    window.addEventListener("error", function (event) {{
+      if (event.target && event.target.tagName === "SCRIPT") {{ window.hubGraphiQLFailed(); }}
+    }}, true);
     {patience}
   }})();
 </script>
@@ -129,7 +135,7 @@ body {{ margin: 0; height: 100vh; }}
 <body>
 <div id="graphiql">正在加载 GraphiQL… Loading GraphiQL…</div>
 {scripts}
-<script>
+{inline}
   if (typeof React === "undefined" || typeof ReactDOM === "undefined"
       || typeof GraphiQL === "undefined") {{
     hubGraphiQLFailed();

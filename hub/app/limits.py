@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.app.refusals import refuse
+
 __all__ = ["RequestLimits"]
-
-
-def _error(message: str, code: str) -> bytes:
-    return json.dumps(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-    ).encode()
 
 
 class RequestLimits:
@@ -32,11 +27,7 @@ class RequestLimits:
             scope.get("query_string", b"")
         ) > self.max_bytes
         if too_large:
-            await _respond(
-                send,
-                413,
-                _error(f"the request is larger than {self.max_bytes} bytes", "REQUEST_TOO_LARGE"),
-            )
+            await refuse(scope, send, 413, self._too_large, "REQUEST_TOO_LARGE")
             return
         received = 0
 
@@ -60,33 +51,19 @@ class RequestLimits:
                 await self.app(scope, limited, tracking)
         except TimeoutError:
             if not started:
-                await _respond(
-                    send, 503, _error(f"the request took longer than {self.timeout:g} s", "TIMEOUT")
-                )
+                message = f"the request took longer than {self.timeout:g} s"
+                await refuse(scope, send, 503, message, "TIMEOUT")
         except _TooLarge:
             if not started:
-                await _respond(
-                    send,
-                    413,
-                    _error(
-                        f"the request is larger than {self.max_bytes} bytes", "REQUEST_TOO_LARGE"
-                    ),
-                )
+                await refuse(scope, send, 413, self._too_large, "REQUEST_TOO_LARGE")
+
+    @property
+    def _too_large(self) -> str:
+        return (
+            f"the request is larger than {self.max_bytes} bytes (HUB_MAX_REQUEST_BYTES): send a "
+            "smaller query, with its values as variables"
+        )
 
 
 class _TooLarge(Exception):
     pass
-
-
-async def _respond(send: Send, status: int, body: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -4,6 +4,7 @@ pinned third-party files the pages load."""
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,8 +26,9 @@ from hub.app.assets import ASSETS, ASSETS_PATH, LocalAssets, assets_dir
 from hub.app.cache import ResponseCache
 from hub.app.downloads import routes as download_routes
 from hub.app.explorer import routes as explorer_routes
-from hub.app.graphql import HubGraphQL
+from hub.app.graphql import HubGraphQL, OutageLogFilter
 from hub.app.limits import RequestLimits
+from hub.app.security import AllowedHosts, SecurityHeaders
 from hub.config import Settings
 from hub.store.engine import Database
 from hub.store.migrate import current_revision, head_revision
@@ -116,14 +118,27 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     schema = make_schema(limits, debug=settings.debug)
     folder = assets_dir(settings.assets_dir)
-    graphql: ASGIApp = HubGraphQL(schema, database, assets=folder, require_local=settings.offline)
-    if settings.response_cache > 0:
-        graphql = ResponseCache(graphql, database, settings.response_cache)
-    middleware = [
+    graphql: ASGIApp = HubGraphQL(
+        schema,
+        database,
+        assets=folder,
+        require_local=settings.offline,
+        graphiql=settings.graphiql,
+    )
+    if settings.response_cache > 0 and settings.response_cache_bytes > 0:
+        graphql = ResponseCache(
+            graphql, database, settings.response_cache, settings.response_cache_bytes
+        )
+    _log_outages_in_one_line()
+    # The first is the outermost: every answer, refusals included, gets the security headers.
+    middleware = [Middleware(SecurityHeaders)]
+    if settings.allowed_hosts:
+        middleware.append(Middleware(AllowedHosts, hosts=settings.allowed_hosts))
+    middleware.append(
         Middleware(
             RequestLimits, max_bytes=settings.max_request_bytes, timeout=settings.request_timeout
         )
-    ]
+    )
     if not settings.cors_origins:
         middleware.append(Middleware(RefuseCrossOrigin))
     else:
@@ -140,9 +155,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql),
             *download_routes(database),
-            *explorer_routes(schema, database, LocalAssets(folder)),
+            *explorer_routes(schema, database, LocalAssets(folder), graphiql=settings.graphiql),
             Mount(ASSETS_PATH, PinnedFiles(directory=folder, check_dir=False)),
         ],
         middleware=middleware,
         lifespan=lifespan,
     )
+
+
+def _log_outages_in_one_line() -> None:
+    execution = logging.getLogger("strawberry.execution")
+    if not any(isinstance(f, OutageLogFilter) for f in execution.filters):
+        execution.addFilter(OutageLogFilter())

@@ -7,7 +7,15 @@ import binascii
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["MAX_PAGE", "CursorError", "Page", "decode_cursor", "encode_cursor", "page_of"]
+__all__ = [
+    "MAX_KEY",
+    "MAX_PAGE",
+    "CursorError",
+    "Page",
+    "decode_cursor",
+    "encode_cursor",
+    "page_of",
+]
 
 T = TypeVar("T")
 MAX_PAGE = 100
@@ -22,14 +30,20 @@ def encode_cursor(kind: str, key: int) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
 
 
+MAX_KEY = 2**63 - 1
+"""The largest position or row key (BIGINT) a cursor may hold."""
+
+
 def decode_cursor(kind: str, cursor: str) -> int:
+    """The key in a cursor of ``kind``: a whole number 0 … :data:`MAX_KEY` in the digits this
+    hub writes, so that nothing out of a BIGINT's range reaches the database."""
     try:
         prefix, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix != kind:
-            raise ValueError(prefix)
-        return int(key)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise CursorError(f"not a cursor of this list: {cursor!r}") from None
+    except (ValueError, binascii.Error):
+        key, prefix = "", ""
+    if prefix != kind or not (key.isascii() and key.isdigit()) or int(key) > MAX_KEY:
+        raise CursorError(f"not a cursor of this list: {cursor!r}")
+    return int(key)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,17 @@ async def test_without_a_copy_the_cdn_page_says_what_to_run_when_it_cannot_load(
         )
         integrity = find_asset(package).file(name).integrity
         assert f'<script src="{cdn_url(package, name)}" integrity="{integrity}"' in response.text
-    assert response.text.count('onerror="hubGraphiQLFailed()"') == len(SCRIPTS)
+    # A failed script is caught by a listener: the policy forbids onerror attributes.
+    assert "onerror=" not in response.text
+    assert 'addEventListener("error"' in response.text
+    policy = response.headers["content-security-policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce
+    assert response.text.count(f'<script nonce="{nonce.group(1)}">') == 2
+    assert "script-src 'self' 'nonce-" in policy
+    assert policy.endswith("frame-ancestors 'none'")
+    assert "https://unpkg.com" in policy.split("script-src")[1].split(";")[0]
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert 'typeof GraphiQL === "undefined"' in response.text
     failure = re.search(r"var FAILED = (\".*?\");", response.text)
     assert failure
@@ -185,7 +195,8 @@ async def test_pinned_assets_are_cached_for_good_and_the_explorer_links_echarts(
     )
     assert absent.status_code == 404
     assert "immutable" not in absent.headers.get("cache-control", "")
-    assert f'<script src="{echarts}"></script>' in explorer.text
+    integrity = find_asset("echarts").file("echarts.min.js").integrity
+    assert f'<script src="{echarts}" integrity="{integrity}"></script>' in explorer.text
 
 
 async def test_without_echarts_the_explorer_says_what_to_run(
