@@ -192,6 +192,52 @@ def _where_assets_load(folder: Path, damaged: list[str]) -> list[str]:
     return lines
 
 
+def _exposure_warnings(host: str, settings: Settings) -> list[str]:
+    """What ``hub serve`` warns about when it listens beyond this machine."""
+    if _loopback(host) or not settings.graphiql:
+        return []
+    return [
+        f"warning: listening on {host}, beyond this machine, with GraphiQL on: anyone who "
+        "reaches this address gets the IDE at /graphql. Set HUB_GRAPHIQL=0 to switch it off, "
+        "and HUB_ALLOWED_HOSTS to the names this server answers to."
+    ]
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.strip().lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any address
+
+
+# httptools, uvicorn's faster parser, refuses a URL longer than this with a bare 400; h11 takes
+# what it is told to, so a GET query string up to HUB_MAX_REQUEST_BYTES is the hub's to judge.
+_HTTPTOOLS_LONGEST_URL = 65_535
+_HEADROOM = 65_536
+
+
+def _http_options(settings: Settings) -> dict[str, Any]:
+    if settings.max_request_bytes + len("/graphql?") <= _HTTPTOOLS_LONGEST_URL:
+        return {}
+    return {"http": "h11", "h11_max_incomplete_event_size": settings.max_request_bytes + _HEADROOM}
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, and the hub's line per refused request (``hub.http``) beside it."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["hub"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config["loggers"]["strawberry"] = {"handlers": ["default"], "level": "WARNING"}
+    return config
+
+
 @cli.command()
 def serve(
     database: DatabaseOption = None,
@@ -226,6 +272,8 @@ def serve(
         )
     for line in _where_assets_load(folder, damaged):
         typer.echo(line, err=True)
+    for line in _exposure_warnings(host, settings):
+        typer.secho(line, fg=typer.colors.YELLOW, err=True)
     _prepare(settings.database_url, first_run=True)
     typer.echo(f"Serving http://{host}:{port}/graphql", err=True)
     uvicorn.run(
@@ -236,6 +284,9 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=access_log,
+        server_header=False,
+        log_config=_log_config(),
+        **_http_options(settings),
     )
 
 

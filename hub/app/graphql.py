@@ -112,7 +112,7 @@ class HubGraphQL(GraphQL[Context, None]):
         if what == "the request body" and not isinstance(value, dict):
             raise HTTPException(
                 400,
-                f'{what} must be a JSON object, {{"query": "…", "variables": {{…}}}}, '
+                f'{what} must be a JSON object, {{"query": "...", "variables": {{...}}}}, '
                 f"not {_json_kind(value)}",
             )
         return value

@@ -30,8 +30,8 @@ def log_refusal(scope: Scope, status: int, code: str, message: str) -> None:
     client = scope.get("client")
     who = client[0] if client else "-"
     shown = message if len(message) <= _LONGEST else message[:_LONGEST] + "…"
-    # Escaped, so that what a client sent can neither break the line nor the log's encoding.
-    shown = shown.encode("ascii", "backslashreplace").decode("ascii")
+    # What a client sent can neither break the line nor the log's encoding (a lone surrogate).
+    shown = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in shown)
     log.log(
         logging.WARNING if status >= 500 else logging.INFO,
         '%s "%s %s" %d %s: %s',

@@ -4,6 +4,7 @@ pinned third-party files the pages load."""
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub import __version__
+from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from hub.api.schema import Limits, make_schema
 from hub.app.assets import ASSETS, ASSETS_PATH, LocalAssets, assets_dir
 from hub.app.cache import ResponseCache
@@ -28,6 +30,7 @@ from hub.app.downloads import routes as download_routes
 from hub.app.explorer import routes as explorer_routes
 from hub.app.graphql import HubGraphQL, OutageLogFilter
 from hub.app.limits import RequestLimits
+from hub.app.refusals import RETRY_AFTER_SECONDS, log_refusal, refusal_body
 from hub.app.security import AllowedHosts, SecurityHeaders
 from hub.config import Settings
 from hub.store.engine import Database
@@ -160,6 +163,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         ],
         middleware=middleware,
         lifespan=lifespan,
+        exception_handlers={SQLAlchemyError: _unavailable, OSError: _unavailable},
+    )
+
+
+async def _unavailable(request: Request, error: Exception) -> Response:
+    """A page or download the database could not give: 503 to retry, not a 500."""
+    if not database_unavailable(error):
+        raise error
+    log_refusal(request.scope, 503, SERVICE_UNAVAILABLE, f"{UNAVAILABLE_MESSAGE} ({error!s:.200})")
+    return JSONResponse(
+        json.loads(refusal_body(UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)),
+        status_code=503,
+        headers={"retry-after": str(RETRY_AFTER_SECONDS)},
     )
 
 

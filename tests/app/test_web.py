@@ -1,9 +1,14 @@
+import logging
+from collections.abc import Callable
+
 import httpx
+import pytest
 
 from hub.app.web import create_app
 from hub.config import Settings
 from hub.store.engine import Database
-from hub.store.migrate import head_revision
+from hub.store.migrate import head_revision, upgrade
+from tests.app.relay import Relay
 
 
 def _client(database: Database, **settings: object) -> httpx.AsyncClient:
@@ -63,3 +68,136 @@ async def test_cors_origins_are_configurable(database: Database) -> None:
         )
     assert allowed.headers["access-control-allow-origin"] == "https://city.example"
     assert "access-control-allow-origin" not in refused.headers
+
+
+JSON = "application/json"
+BAD_BODIES = {
+    "not UTF-8": (b'{"query": "{ version }\xff"}', JSON, "is not UTF-8 text: byte 22 is 0xff"),
+    "null": (b"null", JSON, "must be a JSON object"),
+    "a number": (b"123", JSON, "not a number"),
+    "a string": (b'"str"', JSON, "not a string"),
+    "a list": (b"[]", JSON, "not a list"),
+    "5,000 nested [": (b"[" * 5000, JSON, "nested too deeply"),
+    "not JSON": (b'{"query": ', JSON, "is not JSON: Expecting value at line 1, column 11"),
+    "a 5,000-digit number": (
+        b'{"query": "{ version }", "variables": {"n": ' + b"1" * 5000 + b"}}",
+        JSON,
+        "is not usable JSON",
+    ),
+    "a query that is no string": (b'{"query": 5}', JSON, "`query` must be a string"),
+    "a lone surrogate as operation name": (
+        b'{"query": "{ version }", "operationName": "\\ud800"}',
+        JSON,
+        'Unknown operation named "\ud800"',
+    ),
+    "text/plain": (b'{"query": "{ version }"}', "text/plain", "Unsupported content type"),
+}
+
+
+@pytest.mark.parametrize("cache", [0, 100], ids=["cache off", "cache on"])
+@pytest.mark.parametrize("name", list(BAD_BODIES))
+async def test_a_bad_body_is_a_400_with_a_code_and_one_log_line(
+    database: Database, cache: int, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    body, content_type, message = BAD_BODIES[name]
+    caplog.set_level(logging.INFO)
+    async with _client(database, response_cache=cache) as client:
+        response = await client.post(
+            "/graphql", content=body, headers={"content-type": content_type}
+        )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert message in error["message"]
+    [line] = [r for r in caplog.records if r.name == "hub.http"]
+    assert line.levelno == logging.INFO
+    assert '"POST /graphql" 400 BAD_REQUEST' in line.getMessage()
+    assert not any(r.exc_info for r in caplog.records)
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_refused_query_is_logged_in_one_line(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with _client(database) as client:
+        response = await client.post("/graphql", json={"query": "{ versoin }"})
+    assert response.status_code == 400
+    [line] = [r.getMessage() for r in caplog.records if r.name == "hub.http"]
+    assert line.endswith(
+        "\"POST /graphql\" 400 GRAPHQL_VALIDATION_FAILED: Cannot query field 'versoin' on type "
+        "'Query'."
+    )
+
+
+QUERY = {"query": "{ departments(first: 1) { totalCount } }"}
+
+
+@pytest.mark.parametrize("cache", [0, 100], ids=["cache off", "cache on"])
+async def test_an_unreachable_database_is_a_503_to_retry(
+    cache: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = Database("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere")
+    async with _client(database, response_cache=cache) as client:
+        response = await client.post("/graphql", json=QUERY)
+    await database.dispose()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert error["message"] == "the database is not available at the moment; try again shortly"
+    assert not any(r.exc_info for r in caplog.records)
+
+
+@pytest.fixture
+def postgres_url(new_database_url: Callable[[str], str]) -> str:
+    url = new_database_url("postgresql")
+    upgrade(url)
+    return url
+
+
+@pytest.mark.parametrize("cache", [0, 100], ids=["cache off", "cache on"])
+async def test_a_database_outage_is_a_503_and_the_hub_recovers_by_itself(
+    postgres_url: str, cache: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    relay = Relay(postgres_url)
+    await relay.start()
+    database = Database(relay.url)
+    caplog.set_level(logging.INFO)
+    try:
+        async with _client(database, response_cache=cache) as client:
+            before = await client.post("/graphql", json=QUERY)
+            await relay.stop()  # the pool's open connections die with it
+            during = [await client.post("/graphql", json=QUERY) for _ in range(3)]
+            health = await client.get("/health")
+            await relay.start()
+            after = await client.post("/graphql", json=QUERY)
+    finally:
+        await database.dispose()
+        if relay.server is not None:
+            await relay.stop()
+    assert before.status_code == after.status_code == 200
+    assert before.json() == after.json() == {"data": {"departments": {"totalCount": 0}}}
+    for response in during:
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "5"
+        assert [e["extensions"]["code"] for e in response.json()["errors"]] == [
+            "SERVICE_UNAVAILABLE"
+        ]
+    assert health.status_code == 503
+    refused = [r for r in caplog.records if r.name == "hub.http"]
+    assert [r.levelno for r in refused] == [logging.WARNING] * 3
+    assert not any(r.exc_info for r in caplog.records)
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_download_while_the_database_is_down_is_a_503() -> None:
+    database = Database("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere")
+    async with _client(database) as client:
+        response = await client.get(
+            "/export/disclosure.csv", params={"department": "209", "year": "2023"}
+        )
+    await database.dispose()
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
