@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import strawberry
-from graphql import ExecutionResult, GraphQLError, lexicographic_sort_schema, print_schema
+from graphql import GraphQLError, lexicographic_sort_schema, print_schema
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
     ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
+from hub.api.context import EndOfRequest
+from hub.api.cost import document_rule, list_sizes
 from hub.api.errors import ErrorCodes, ErrorCodesWithSuggestions, Masked, UserError
+from hub.api.executor import bounded_executor
 from hub.api.query import Query
 from hub.api.types.catalog import Subject
 from hub.api.types.disclosure import (
@@ -40,48 +38,26 @@ __all__ = ["Limits", "make_schema", "schema", "schema_sdl"]
 
 @dataclass(frozen=True)
 class Limits:
-    """How much one request may ask for."""
+    """How much one request may ask for; all checked before or while the answer is built,
+    in time linear in the query (see :mod:`hub.api.cost`)."""
 
     max_depth: int = 15
+    """Fields with selections nested along the deepest path (introspection's not counted)."""
     max_tokens: int = 5_000
     max_aliases: int = 50
+    """Aliased fields, every fragment counted where it is spread."""
+    max_repeats: int = 20
+    """How often one selection set may repeat a response name, or how many fragments it
+    may spread (checking overlaps between them takes time quadratic in this)."""
     max_nodes: int = 50_000
     """Objects and list items in one response."""
     max_cost: int = 20_000
     """The largest estimated cost of a query (``HUB_MAX_QUERY_COST``)."""
     max_response_bytes: int = 20_000_000
     """The largest answer built (``HUB_MAX_RESPONSE_BYTES``)."""
-
-
-def _count_nodes(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + sum(_count_nodes(v) for v in value.values())
-    if isinstance(value, list):
-        return len(value) + sum(_count_nodes(v) for v in value)
-    return 0
-
-
-class ResponseNodeLimit(SchemaExtension):
-    """Refuse a response with more nodes than the limit, rather than send it."""
-
-    limit = Limits().max_nodes
-
-    def on_execute(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if isinstance(result, ExecutionResult) and result.data is not None:
-            nodes = _count_nodes(result.data)
-            if nodes > self.limit:
-                self.execution_context.result = ExecutionResult(
-                    data=None,
-                    errors=[
-                        GraphQLError(
-                            f"the response would hold {nodes} nodes; at most {self.limit} are "
-                            "allowed: ask for less, or page through it",
-                            extensions={"code": "RESPONSE_TOO_LARGE"},
-                        )
-                    ],
-                )
+    seconds: float = 30.0
+    """How long the answer may take to build (``HUB_REQUEST_TIMEOUT``); checked between
+    objects, so that work that never waits is stopped too."""
 
 
 class HubSchema(strawberry.Schema):
@@ -101,14 +77,20 @@ class HubSchema(strawberry.Schema):
 
 def make_schema(limits: Limits = Limits(), *, debug: bool = False) -> strawberry.Schema:
     """The schema; extensions are factories, so each request gets fresh ones."""
-    node_limit = type("NodeLimit", (ResponseNodeLimit,), {"limit": limits.max_nodes})
-    # The depth and alias limits are validation rules. Their classes are made once, here, so
-    # that the validation cache (keyed by document and rules) hits on every repeated query.
-    rules = [
-        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
-    ]
-    return HubSchema(
+    executor = bounded_executor(
+        max_cost=limits.max_cost,
+        max_nodes=limits.max_nodes,
+        max_bytes=limits.max_response_bytes,
+        seconds=limits.seconds,
+    )
+    # The rule's class is made once, here, so that the validation cache (keyed by document
+    # and rules) hits on every repeated query.
+    shape = document_rule(
+        max_depth=limits.max_depth,
+        max_aliases=limits.max_aliases,
+        max_repeats=limits.max_repeats,
+    )
+    made = HubSchema(
         query=Query,
         types=[
             BudgetNode,
@@ -123,16 +105,19 @@ def make_schema(limits: Limits = Limits(), *, debug: bool = False) -> strawberry
             RollupNode,
         ],
         extensions=[
+            EndOfRequest,  # first: the request's snapshot ends after every other extension
             ErrorCodesWithSuggestions if debug else ErrorCodes,
             Masked,
-            functools.partial(AddValidationRules, rules),
+            functools.partial(AddValidationRules, [shape]),
             functools.partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
             # Frontends send the same few documents over and over: parse and validate each once.
             functools.partial(ParserCache, maxsize=1024),
             functools.partial(ValidationCache, maxsize=1024),
-            node_limit,
         ],
+        execution_context_class=executor,
     )
+    executor.sizes = list_sizes(made._schema)
+    return made
 
 
 schema = make_schema()
