@@ -8,13 +8,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.parse_content_type import parse_content_type
 
 from hub.api.context import Context, make_context
 from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
@@ -87,6 +88,19 @@ class HubGraphQL(GraphQL[Context, None]):
             code, message = getattr(response, "refusal", None) or ("-", _text(response))
             log_refusal(scope, response.status_code, code, message)
         await response(scope, receive, send)
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        # Strawberry takes any content type that contains "application/json"; the hub, and so
+        # its response cache, only that type itself.
+        if request.method == "POST":
+            media, _ = parse_content_type(request.content_type or "")
+            if media != "application/json":
+                raise HTTPException(
+                    415,
+                    f"a query is sent as application/json, not {media or 'without a type'} "
+                    "(or in the query string of a GET)",
+                )
+        return await super().parse_http_body(request)
 
     def parse_json(self, data: str | bytes) -> Any:
         # ``bytes`` is the request body; ``str`` a query-string parameter (variables=…).

@@ -90,8 +90,8 @@ BAD_BODIES = {
         JSON,
         'Unknown operation named "\ud800"',
     ),
-    "text/plain": (b'{"query": "{ version }"}', "text/plain", "Unsupported content type"),
 }
+WRONG_TYPES = ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", ""]
 
 
 @pytest.mark.parametrize("cache", [0, 100], ids=["cache off", "cache on"])
@@ -115,6 +115,18 @@ async def test_a_bad_body_is_a_400_with_a_code_and_one_log_line(
     assert '"POST /graphql" 400 BAD_REQUEST' in line.getMessage()
     assert not any(r.exc_info for r in caplog.records)
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize("content_type", WRONG_TYPES)
+async def test_a_body_of_another_type_is_a_415(database: Database, content_type: str) -> None:
+    async with _client(database) as client:
+        response = await client.post(
+            "/graphql", content=b'{"query": "{ version }"}', headers={"content-type": content_type}
+        )
+    assert response.status_code == 415
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+    assert error["message"].startswith("a query is sent as application/json, not ")
 
 
 async def test_a_refused_query_is_logged_in_one_line(
