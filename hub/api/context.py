@@ -1,18 +1,24 @@
-"""What every resolver of one request shares: the reads and their DataLoaders.
+"""What every resolver of one request shares: the reads, their DataLoaders and the snapshot
+they all read.
 
-Everything here is made anew per request, so no cache outlives it and no session is shared.
+Everything here is made anew per request, so no cache outlives it and no session is shared
+between requests; within one, every read sees the same moment of the data (a rollup's total,
+count and ranking agree however a load commits meanwhile), and :class:`EndOfRequest` ends it.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
 
 from hub.domain import BudgetTable
 from hub.query.reads import Reader
 from hub.query.rollups import DepartmentShare, RollupKey, RollupRow, Rollups
+from hub.query.snapshot import Snapshot
 from hub.store.engine import Database
 from hub.store.entities import (
     BudgetLine,
@@ -28,11 +34,12 @@ from hub.store.entities import (
     Unit,
 )
 
-__all__ = ["Context", "make_context"]
+__all__ = ["Context", "EndOfRequest", "make_context"]
 
 
 @dataclass
 class Context:
+    snapshot: Snapshot
     reader: Reader
     rollups: Rollups
     disclosures: DataLoader[int, Disclosure | None]
@@ -56,10 +63,28 @@ class Context:
             self.subtrees[key] = asyncio.ensure_future(self.rollups.subtree(key))
         return await self.subtrees[key]
 
+    async def close(self) -> None:
+        """End the request's read transaction: its connection goes back to the pool."""
+        await self.snapshot.close()
+
+
+class EndOfRequest(SchemaExtension):
+    """Closes the request's snapshot once the operation is over, answered or failed."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            context = self.execution_context.context
+            if isinstance(context, Context):
+                await context.close()
+
 
 def make_context(database: Database) -> Context:
-    reader, rollups = Reader(database), Rollups(database)
+    snapshot = Snapshot(database)
+    reader, rollups = Reader(snapshot), Rollups(snapshot)
     return Context(
+        snapshot=snapshot,
         reader=reader,
         rollups=rollups,
         disclosures=DataLoader(load_fn=reader.load_disclosures),

@@ -1,5 +1,6 @@
-"""Batched reads for one request. Every batch opens its own short-lived session, so that
-concurrent resolvers never share one.
+"""Batched reads for one request. Given the request's :class:`~hub.query.snapshot.Snapshot`,
+every batch reads the same moment of the data, one statement at a time (concurrent resolvers
+never use its session at once); given a database, each opens a short-lived session of its own.
 
 The ``load_*`` methods take a list of keys and return one result per key, in order: the shape a
 DataLoader's batch function has.
@@ -20,8 +21,8 @@ from hub.catalog import Catalog
 from hub.domain import BudgetTable, LineKind, Scheme, Scope
 from hub.query.pages import MAX_PAGE, Page, decode_cursor, encode_cursor
 from hub.query.rollups import region_matches
+from hub.query.snapshot import Sessions
 from hub.store.catalog import in_subtree, stored_catalog
-from hub.store.engine import Database
 from hub.store.entities import (
     BudgetLine,
     Department,
@@ -66,12 +67,12 @@ def _grouped(keys: Sequence[K], rows: Sequence[E], key: Callable[[E], K]) -> lis
 class Reader:
     """What one GraphQL request reads, batch by batch."""
 
-    def __init__(self, database: Database) -> None:
-        self.database = database
+    def __init__(self, sessions: Sessions) -> None:
+        self.sessions = sessions
         self._catalog: asyncio.Future[Catalog] | None = None
 
     async def _all(self, statement: Select[Any]) -> list[Any]:
-        async with self.database.session() as session:
+        async with self.sessions.session() as session:
             return list((await session.scalars(statement)).all())
 
     async def load_by_id(self, entity: Any, ids: Sequence[int]) -> list[Any]:
@@ -146,7 +147,7 @@ class Reader:
         return await self._catalog
 
     async def _read_catalog(self) -> Catalog:
-        async with self.database.session() as session:
+        async with self.sessions.session() as session:
             return await stored_catalog(session)
 
     async def sightings(
@@ -180,7 +181,7 @@ class Reader:
             )
             .distinct()
         )
-        async with self.database.session() as session:
+        async with self.sessions.session() as session:
             rows = (await session.execute(statement)).all()
         return [
             Sighting(code, name, department, region)
@@ -241,7 +242,7 @@ class Reader:
         self, entity: Any, kind: str, statement: Select[Any], first: int, after: str | None
     ) -> Page[Any]:
         first = max(0, min(first, MAX_PAGE))
-        async with self.database.session() as session:
+        async with self.sessions.session() as session:
             total = await session.scalar(
                 select(func.count()).select_from(statement.order_by(None).subquery())
             )

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, literal_column, or_, select
 from sqlmodel import col
 
 from hub.domain import BudgetTable, Scheme
+from hub.query.snapshot import Sessions
 from hub.store.catalog import in_subtree
-from hub.store.engine import Database
 from hub.store.entities import BudgetLine, Department, Disclosure, Region
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "RollupKey",
     "RollupRow",
     "Rollups",
+    "exact_sum",
     "region_matches",
 ]
 
@@ -70,16 +71,39 @@ def _grouped(keys: Sequence[RollupKey]) -> dict[tuple[Scheme, int, str | None], 
     return groups
 
 
+_LOW_BITS = 32
+
+
+def exact_sum(column: Any) -> tuple[Any, Any]:
+    """A money column summed exactly on every backend: its high and its low 32 bits apart.
+
+    SQLite's SUM fails with "integer overflow" past 2**63 (its TOTAL is a float), while each
+    part's sum stays far inside it for billions of rows; :func:`combine` puts them together.
+    PostgreSQL would sum a BIGINT exactly (as numeric) anyway; one expression serves both.
+    """
+    # Written into the SQL: PostgreSQL has no >> for a BIGINT shift count, as a bound one is.
+    shift, mask = literal_column(str(_LOW_BITS)), literal_column(str((1 << _LOW_BITS) - 1))
+    return func.sum(column.bitwise_rshift(shift)), func.sum(column.bitwise_and(mask))
+
+
+def combine(high: Any, low: Any) -> int | None:
+    """The sum :func:`exact_sum` read in two parts; None where every amount was blank."""
+    if high is None:
+        return None
+    return (int(high) << _LOW_BITS) + int(low)
+
+
 def region_matches(region: str) -> Any:
     """A region named by its division code or its name."""
     return or_(col(Region.code) == region, col(Region.name) == region)
 
 
 class Rollups:
-    """Rollup reads for one request; each opens its own session."""
+    """Rollup reads for one request, in the request's snapshot (or, given a database, each in
+    a session of its own)."""
 
-    def __init__(self, database: Database) -> None:
-        self.database = database
+    def __init__(self, sessions: Sessions) -> None:
+        self.sessions = sessions
 
     def _current(self, scheme: Scheme, year: int, region: str | None, *columns: Any) -> Select[Any]:
         """Current lines of a year's rollup table: one range of ix_budget_line_rollup."""
@@ -97,7 +121,7 @@ class Rollups:
         return statement
 
     async def _rows(self, statement: Select[Any]) -> list[Any]:
-        async with self.database.session() as session:
+        async with self.sessions.session() as session:
             return list((await session.execute(statement)).all())
 
     async def _totals(
@@ -109,13 +133,13 @@ class Rollups:
         counts departments.
         """
         statement = (
-            self._current(scheme, year, region, func.sum(col(BudgetLine.total)), func.count())
+            self._current(scheme, year, region, *exact_sum(col(BudgetLine.total)), func.count())
             .where(codes)
             .group_by(col(BudgetLine.code))
         )
         return {
-            code: RollupRow(code, None if total is None else int(total), int(departments))
-            for code, total, departments in await self._rows(statement)
+            code: RollupRow(code, combine(high, low), int(departments))
+            for code, high, low, departments in await self._rows(statement)
         }
 
     async def subtree(self, key: RollupKey) -> dict[str, RollupRow]:

@@ -136,12 +136,10 @@ class Database:
         options: dict[str, Any] = {}
         if self.backend == "postgresql":
             options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        # Closing the session ends the transaction without expiring what it read.
         async with self.sessions() as session:
             await session.connection(execution_options=options)
-            try:
-                yield session
-            finally:
-                await session.rollback()
+            yield session
 
     async def refresh_statistics(self) -> None:
         """After a large load: statistics for the planner and, on PostgreSQL, the visibility map

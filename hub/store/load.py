@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -60,21 +60,24 @@ async def load_document(
 ) -> LoadResult:
     """Write ``document`` and its findings in the session's transaction (the caller commits)."""
     identity = document.identity
-    region = await _find_region(session, identity)
-    department = await _find_department(session, region, identity) if region else None
-    if department is not None:
-        existing = await session.scalar(
-            select(Disclosure).where(
-                col(Disclosure.department_id) == department.id,
-                col(Disclosure.fiscal_year) == identity.fiscal_year,
-                col(Disclosure.scope) == identity.scope,
-                col(Disclosure.source_sha256) == document.source.sha256,
-            )
-        )
-        if existing is not None and existing.id is not None:  # nothing is written
-            return LoadResult(LoadStatus.UNCHANGED, existing.id, existing.version)
-    department = await _save_department(session, region, department, identity)
+    department = await _department(session, identity)
     assert department.id is not None
+    # Whether these bytes are in, and which version comes next, is read under the department's
+    # lock: two processes loading for one department take turns.
+    await _lock(session, _DEPARTMENT_LOCK, department.id)
+    existing = await session.scalar(
+        select(Disclosure).where(
+            col(Disclosure.department_id) == department.id,
+            col(Disclosure.fiscal_year) == identity.fiscal_year,
+            col(Disclosure.scope) == identity.scope,
+            col(Disclosure.source_sha256) == document.source.sha256,
+        )
+    )
+    if existing is not None and existing.id is not None:  # nothing is written
+        return LoadResult(LoadStatus.UNCHANGED, existing.id, existing.version)
+    if department.name != identity.department_name:  # a new version's name replaces the old
+        department.name = identity.department_name
+        await session.flush()
     for unit in identity.units:
         await _unit(session, department.id, unit.code, unit.name)
 
@@ -205,16 +208,72 @@ async def _insert(session: AsyncSession, entity: Any, rows: list[dict[str, Any]]
         await session.execute(insert(entity.__table__), rows)
 
 
+_ADMINISTRATION_LOCK = 0x6875_6201
+"""PostgreSQL advisory lock class: creating a region or a department (one key, 0)."""
+_DEPARTMENT_LOCK = 0x6875_6202
+"""PostgreSQL advisory lock class: loading for a department (its id as the key)."""
+
+
+async def _lock(session: AsyncSession, kind: int, key: int) -> None:
+    """Hold a lock until the transaction ends. On SQLite there is nothing to take: a write
+    transaction begins IMMEDIATE, holding the one writer's lock already."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:kind, :key)"), {"kind": kind, "key": key}
+        )
+
+
+async def _department(session: AsyncSession, identity: Identity) -> Department:
+    """The document's department, with its region, created if new.
+
+    What is missing is looked for again under a lock before it is created, so that two
+    processes loading the same new department agree on one row (the lock lasts until the
+    creator commits; a region or department without a code has no unique key to lean on).
+    """
+    region = await _find_region(session, identity)
+    department = await _find_department(session, region, identity) if region else None
+    if department is not None and region is not None and not _needs_code(region, identity):
+        return department
+    await _lock(session, _ADMINISTRATION_LOCK, 0)
+    region = await _find_region(session, identity)
+    if region is None:
+        region = Region(code=identity.region_code, name=identity.region_name)
+        session.add(region)
+        await session.flush()
+    elif _needs_code(region, identity):
+        region.code = identity.region_code
+    assert region.id is not None
+    department = await _find_department(session, region, identity)
+    if department is None:
+        department = Department(
+            region_id=region.id, code=identity.department_code, name=identity.department_name
+        )
+        session.add(department)
+    await session.flush()
+    return department
+
+
+def _needs_code(region: Region, identity: Identity) -> bool:
+    """A region found by name, whose division code this document is the first to give."""
+    return region.code is None and identity.region_code is not None
+
+
 async def _find_region(session: AsyncSession, identity: Identity) -> Region | None:
     """The region by its division code, else by its name."""
     if identity.region_code:
         region = await session.scalar(
-            select(Region).where(col(Region.code) == identity.region_code)
+            select(Region)
+            .where(col(Region.code) == identity.region_code)
+            .execution_options(populate_existing=True)
         )
         if region is not None:
             return region
     return await session.scalar(
-        select(Region).where(col(Region.name) == identity.region_name).order_by(col(Region.id))
+        select(Region)
+        .where(col(Region.name) == identity.region_name)
+        .order_by(col(Region.id))
+        .execution_options(populate_existing=True)
     )
 
 
@@ -228,30 +287,11 @@ async def _find_department(
         else col(Department.name) == identity.department_name
     )
     return await session.scalar(
-        select(Department).where(col(Department.region_id) == region.id, match)
+        select(Department)
+        .where(col(Department.region_id) == region.id, match)
+        .order_by(col(Department.id))
+        .execution_options(populate_existing=True)
     )
-
-
-async def _save_department(
-    session: AsyncSession, region: Region | None, department: Department | None, identity: Identity
-) -> Department:
-    """Create what is new; a new version's names (and a newly known code) replace the old."""
-    if region is None:
-        region = Region(code=identity.region_code, name=identity.region_name)
-        session.add(region)
-        await session.flush()
-    elif region.code is None and identity.region_code:
-        region.code = identity.region_code
-    assert region.id is not None
-    if department is None:
-        department = Department(
-            region_id=region.id, code=identity.department_code, name=identity.department_name
-        )
-        session.add(department)
-    else:
-        department.name = identity.department_name
-    await session.flush()
-    return department
 
 
 async def _unit(session: AsyncSession, department_id: int, code: str | None, name: str) -> None:

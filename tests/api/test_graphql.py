@@ -23,8 +23,10 @@ class Client:
         self.statements = 0
         event.listen(database.engine.sync_engine, "before_cursor_execute", self._count)
 
-    def _count(self, *_: Any) -> None:
-        self.statements += 1
+    def _count(self, _connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        # Queries only: the BEGIN the hub sends SQLite itself is a driver's job elsewhere.
+        if not statement.startswith("BEGIN"):
+            self.statements += 1
 
     async def query(self, query: str, **variables: Any) -> dict[str, Any]:
         response = await self.http.post("/graphql", json={"query": query, "variables": variables})
@@ -537,3 +539,123 @@ async def test_a_failure_while_running_is_not_a_400(
     response = await _post(client, "{ departments { totalCount } }")
     assert response.json()["data"] is None
     assert response.status_code == 200
+
+
+def _b64(raw: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Department:9223372036854775808",
+        "Department:99999999999999999999999999",
+        "Department:-1",
+        "Disclosure:-9223372036854775809",
+        "BudgetNode:18446744073709551616:GENERAL_FUNCTIONAL:215",
+        "Part:RGlzY2xvc3VyZTox:inYear:99999999999999999999",
+        "RollupNode:FUNCTIONAL:2023:\x00:215",
+    ],
+)
+async def test_an_id_out_of_range_is_a_400(client: Client, raw: str) -> None:
+    response = await _post(client, f'{{ node(id: "{_b64(raw)}") {{ id }} }}')
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("not an id of this API")
+
+
+async def test_the_largest_key_is_an_id_of_nothing(client: Client) -> None:
+    response = await _post(
+        client, f'{{ node(id: "{_b64("Department:9223372036854775807")}") {{ id }} }}'
+    )
+    assert (response.status_code, response.json()) == (200, {"data": {"node": None}})
+
+
+@pytest.mark.parametrize(
+    ("field", "kind"),
+    [
+        ("departments(first: 1", "department"),
+        ("disclosures(first: 1", "disclosure"),
+        ("subjects(scheme: FUNCTIONAL, year: 2023, first: 1", "subject"),
+    ],
+)
+@pytest.mark.parametrize("key", ["9223372036854775808", "-1", "1e3", " 7", "٣"])
+async def test_a_cursor_out_of_range_is_a_400(
+    client: Client, field: str, kind: str, key: str
+) -> None:
+    cursor = _b64(f"{kind}:{key}")
+    response = await _post(client, f'{{ {field}, after: "{cursor}") {{ totalCount }} }}')
+    assert response.status_code == 400, response.text
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == f"not a cursor of this list: {cursor!r}"
+
+
+async def test_the_largest_cursor_is_past_the_end(client: Client) -> None:
+    cursor = _b64("department:9223372036854775807")
+    data = await client.query(
+        f'{{ departments(first: 1, after: "{cursor}") {{ totalCount edges {{ cursor }} }} }}'
+    )
+    assert data == {"departments": {"totalCount": 0, "edges": []}}
+
+
+DISCLOSURE = "query ($d: String!) { disclosure(department: $d, year: 2023) { title } }"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"query": DISCLOSURE, "variables": {"d": "经信\x00局"}},
+            "variable $d holds a NUL character (U+0000)",
+        ),
+        (
+            {"query": '{ disclosure(department: "经信\\u0000局", year: 2023) { title } }'},
+            "the string at line 1, column 26 holds a NUL character (U+0000)",
+        ),
+        (
+            {"query": '{ disclosure(department: "经信\\u{0}局", year: 2023) { title } }'},
+            "the string at line 1, column 26 holds a NUL character (U+0000)",
+        ),
+        (
+            {
+                "query": "query ($s: String) { subjects(scheme: FUNCTIONAL, year: 2023, search: $s) "
+                "{ totalCount } }",
+                "variables": {"s": "行政\x00"},
+            },
+            "variable $s holds a NUL character (U+0000)",
+        ),
+    ],
+)
+async def test_a_nul_character_is_a_400(client: Client, body: dict[str, Any], message: str) -> None:
+    response = await client.http.post("/graphql", json=body)
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith(message)
+
+
+async def test_a_lone_surrogate_is_a_400(client: Client) -> None:
+    body = (
+        '{"query": "query ($d: String!) { disclosure(department: $d, year: 2023) { title } }", '
+        '"variables": {"d": "\\ud800\\u5c40"}}'
+    )
+    response = await client.http.post(
+        "/graphql", content=body.encode(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("variable $d holds a lone UTF-16 surrogate (U+D800)")
+    literal = await _post(client, '{ disclosure(department: "\\ud800", year: 2023) { title } }')
+    assert literal.status_code == 400
+    assert literal.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    pair = await client.http.post(
+        "/graphql",
+        content=body.replace("\\ud800\\u5c40", "\\ud83d\\ude00").encode(),
+        headers={"content-type": "application/json"},
+    )
+    assert pair.json() == {"data": {"disclosure": None}}
