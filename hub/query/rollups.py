@@ -82,7 +82,8 @@ def exact_sum(column: Any) -> tuple[Any, Any]:
     PostgreSQL would sum a BIGINT exactly (as numeric) anyway; one expression serves both.
     """
     # Written into the SQL: PostgreSQL has no >> for a BIGINT shift count, as a bound one is.
-    shift, mask = literal_column(str(_LOW_BITS)), literal_column(str((1 << _LOW_BITS) - 1))
+    shift: Any = literal_column(str(_LOW_BITS))
+    mask: Any = literal_column(str((1 << _LOW_BITS) - 1))
     return func.sum(column.bitwise_rshift(shift)), func.sum(column.bitwise_and(mask))
 
 

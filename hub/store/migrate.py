@@ -134,9 +134,7 @@ async def ensure_catalog_async(database_url: str) -> bool:
 async def downgrade_async(database_url: str, revision: str = "-1") -> None:
     """Migrate the schema down to ``revision`` (``base`` removes every table)."""
     async with _exclusive(database_url) as connection:
-        await _migrate(
-            connection, database_url, lambda config: command.downgrade(config, revision)
-        )
+        await _migrate(connection, database_url, lambda config: command.downgrade(config, revision))
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
