@@ -7,9 +7,9 @@ import binascii
 
 __all__ = ["MAX_KEY", "GlobalIdError", "decode_id", "encode_id"]
 
-MAX_KEY = 2**63 - 1
-"""The largest row key (BIGINT) an id may hold; a larger number names no row and would fail in
-the database instead of being refused here."""
+MAX_KEY = 2**31 - 1
+"""The largest number an id may hold: row keys and years are INTEGER columns, so a larger
+number names nothing, and would fail in the database (PostgreSQL) instead of being refused."""
 
 
 class GlobalIdError(ValueError):
@@ -33,7 +33,7 @@ def decode_id(value: str) -> tuple[str, list[str]]:
 
 
 def _unusable(part: str) -> bool:
-    # Ids this hub hands out hold no control characters, and their numbers fit a BIGINT.
+    # Ids this hub hands out hold no control characters, and their numbers fit an INTEGER.
     if not part.isprintable():
         return True
     number = part.removeprefix("-")

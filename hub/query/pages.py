@@ -30,13 +30,13 @@ def encode_cursor(kind: str, key: int) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
 
 
-MAX_KEY = 2**63 - 1
-"""The largest position or row key (BIGINT) a cursor may hold."""
+MAX_KEY = 2**31 - 1
+"""The largest position or row key a cursor may hold: row keys are INTEGER columns."""
 
 
 def decode_cursor(kind: str, cursor: str) -> int:
     """The key in a cursor of ``kind``: a whole number 0 … :data:`MAX_KEY` in the digits this
-    hub writes, so that nothing out of a BIGINT's range reaches the database."""
+    hub writes, so that nothing out of an INTEGER's range reaches the database."""
     try:
         prefix, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
     except (ValueError, binascii.Error):
