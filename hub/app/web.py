@@ -3,6 +3,7 @@ pinned third-party files the pages load."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
@@ -56,6 +57,12 @@ class PinnedFiles(StaticFiles):
         if Path(full_path).parent.name in _PINNED:
             response.headers["cache-control"] = "public, max-age=31536000, immutable"
         return response
+
+    async def check_config(self) -> None:
+        # Before `hub assets fetch` there is no folder: its files are simply not found (404),
+        # not a server error; the folder appears later without a restart.
+        with contextlib.suppress(RuntimeError):  # Starlette's "directory does not exist"
+            await super().check_config()
 
 
 class RefuseCrossOrigin:

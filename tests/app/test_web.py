@@ -1,5 +1,6 @@
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -54,6 +55,16 @@ async def test_graphql_answers(database: Database) -> None:
     from hub import __version__
 
     assert response.json() == {"data": {"version": __version__}}
+
+
+async def test_assets_before_they_are_fetched_are_not_found(
+    database: Database, tmp_path: Path
+) -> None:
+    """No assets folder yet (no `hub assets fetch`): a 404, not a server error."""
+    async with _client(database, assets_dir=str(tmp_path / "absent")) as client:
+        pinned = await client.get("/assets/echarts@5.6.0/echarts.min.js")
+        unknown = await client.get("/assets/nothing@1.0.0/x.js")
+    assert (pinned.status_code, unknown.status_code) == (404, 404)
 
 
 async def test_cors_origins_are_configurable(database: Database) -> None:
