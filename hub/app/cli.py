@@ -36,6 +36,7 @@ from hub.resources import resource_dir
 from hub.store.engine import Database, DatabaseURLError
 from hub.store.load import LoadStatus
 from hub.store.migrate import (
+    MigrationError,
     current_revision,
     downgrade,
     ensure_catalog,
@@ -642,7 +643,7 @@ def main() -> None:
     """Run the CLI; failures are reported in a line, never as a traceback."""
     try:
         cli()
-    except (UserError, DatabaseURLError, CatalogFileError, SettingError) as exc:
+    except (UserError, DatabaseURLError, CatalogFileError, SettingError, MigrationError) as exc:
         _fail(str(exc))
     except SQLAlchemyError as exc:
         _fail(f"database error: {getattr(exc, 'orig', None) or exc}")

@@ -10,18 +10,21 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, literal, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+from sqlmodel import SQLModel
 
 from hub.catalog import CatalogRow, read_catalog
 from hub.resources import resource_dir
 from hub.store.catalog import catalog_matches, sync_catalog
 from hub.store.engine import WRITE, Database, parse_database_url, take_over_sqlite_transactions
+from hub.store.entities import DataVersion
 
 Action = Callable[[Config], None]
 
 __all__ = [
+    "MigrationError",
     "alembic_config",
     "current_revision",
     "downgrade",
@@ -104,12 +107,38 @@ async def _sync(connection: AsyncConnection, rows: list[CatalogRow]) -> bool:
     return changed
 
 
+class MigrationError(RuntimeError):
+    """A database the migrations cannot start from."""
+
+
+def _clear_interrupted(connection: Connection) -> None:
+    """Drop what an older hub, killed during its first migration on SQLite, left behind: some
+    of the schema's tables, empty, and no revision, which made every upgrade after it fail
+    ("table catalog_entry already exists"). A table holding rows is reported, not dropped."""
+    if _revision(connection) is not None:
+        return
+    present = set(inspect(connection).get_table_names())
+    left = [t for t in reversed(SQLModel.metadata.sorted_tables) if t.name in present]
+    for table in left:
+        # data_version's one counter row is part of creating it, not data.
+        if table.name == DataVersion.__tablename__:
+            continue
+        if connection.execute(select(literal(1)).select_from(table).limit(1)).first():
+            raise MigrationError(
+                f"the database has no schema revision but its table {table.name} holds rows: "
+                "it was not made by `hub db upgrade`; use an empty database"
+            )
+    for table in left:
+        table.drop(connection)
+
+
 async def upgrade_async(database_url: str, revision: str = "head") -> None:
     """Migrate the schema up to ``revision``; at head, also sync the catalog with the fixtures,
     in the same transaction."""
     # Read the catalog first: a broken fixture must stop the upgrade before it starts.
     catalog = read_catalog() if revision == "head" else None
     async with _exclusive(database_url) as connection:
+        await connection.run_sync(_clear_interrupted)
         await _migrate(connection, database_url, lambda config: command.upgrade(config, revision))
         if catalog is not None:
             await _sync(connection, catalog)
