@@ -226,3 +226,116 @@ def test_check_and_ingest_a_pdf(
     loaded = hub("ingest", str(tmp_path), cwd=tmp_path, env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.endswith("1 file: 1 loaded (0 as new versions), 0 unchanged, 0 failed\n")
+
+
+@pytest.mark.parametrize(
+    ("host", "graphiql", "warned"),
+    [
+        ("0.0.0.0", True, True),
+        ("::", True, True),
+        ("192.168.1.20", True, True),
+        ("budget.example.org", True, True),
+        ("0.0.0.0", False, False),
+        ("127.0.0.1", True, False),
+        ("127.0.0.2", True, False),
+        ("::1", True, False),
+        ("localhost", True, False),
+    ],
+)
+def test_serve_warns_when_it_listens_beyond_loopback_with_graphiql_on(
+    host: str, graphiql: bool, warned: bool
+) -> None:
+    from hub.app.cli import _exposure_warnings
+    from hub.config import Settings
+
+    lines = _exposure_warnings(host, Settings(graphiql=graphiql))
+    if warned:
+        assert lines == [
+            f"warning: listening on {host}, beyond this machine, with GraphiQL on: anyone who "
+            "reaches this address gets the IDE at /graphql. Set HUB_GRAPHIQL=0 to switch it "
+            "off, and HUB_ALLOWED_HOSTS to the names this server answers to."
+        ]
+    else:
+        assert lines == []
+
+
+def test_serve_takes_query_strings_up_to_the_request_limit() -> None:
+    from hub.app.cli import _http_options
+    from hub.config import Settings
+
+    assert _http_options(Settings(max_request_bytes=60_000)) == {}
+    assert _http_options(Settings(max_request_bytes=100_000)) == {
+        "http": "h11",
+        "h11_max_incomplete_event_size": 100_000 + 65_536,
+    }
+
+
+def _raw_get(port: int, target: str) -> tuple[int, bytes]:
+    """A GET by hand: httpx refuses to send a URL over 64 KiB, which browsers do send."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_served_a_long_query_string_is_answered_and_a_refusal_logged_in_one_line(
+    tmp_path: Path,
+) -> None:
+    from urllib.parse import urlencode
+
+    port = _free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hub", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "hub serve did not come up in 60 s"
+                time.sleep(0.2)
+        # 90,000 bytes: over the 65,535 of a URL uvicorn's default parser takes, under the
+        # default HUB_MAX_REQUEST_BYTES (100,000).
+        query = urlencode({"query": "{ version #" + "#" * 29_990 + "\n}"})
+        assert 65_535 < len(query) < 100_000
+        status, body = _raw_get(port, "/graphql?" + query)
+        assert status == 200, body[:300]
+        assert json.loads(body)["data"]["version"] == __version__
+        status, body = _raw_get(port, "/graphql?" + query + "%23" * 5_000)
+        assert status == 413
+        assert json.loads(body)["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+        refused = httpx.post(
+            f"http://127.0.0.1:{port}/graphql",
+            content=b"null",
+            headers={"content-type": "application/json"},
+        )
+        assert refused.status_code == 400
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    logged = [
+        line
+        for line in output.splitlines()
+        if '"GET /graphql"' in line or '"POST /graphql"' in line
+    ]
+    assert len(logged) == 2, output
+    assert logged[0].endswith(
+        "413 REQUEST_TOO_LARGE: the request is larger than 100000 bytes (HUB_MAX_REQUEST_BYTES): "
+        "send a smaller query, with its values as variables"
+    )
+    assert '"POST /graphql" 400 BAD_REQUEST: the request body must be a JSON object' in logged[1]
+    assert "Traceback" not in output

@@ -207,3 +207,29 @@ async def test_without_echarts_the_explorer_says_what_to_run(
     assert explorer.status_code == 200
     assert "/assets/echarts" not in explorer.text
     assert "hub assets fetch" in explorer.text
+
+
+async def test_with_graphiql_off_a_browser_gets_a_note_and_queries_still_work(
+    seeded: Database, tmp_path: Path
+) -> None:
+    async with _client(seeded, _stand_ins(tmp_path), graphiql=False) as client:
+        ide = await client.get("/graphql", headers=HTML)
+        query = await client.get("/graphql", params={"query": "{ version }"}, headers=HTML)
+        posted = await client.post("/graphql", json={"query": "{ version }"})
+        explorer = await client.get("/disclosure?department=209&year=2023")
+    assert ide.status_code == 404
+    assert ide.headers["content-type"].startswith("text/plain")
+    assert "GraphiQL is switched off on this server (HUB_GRAPHIQL=0)" in ide.text
+    assert "<script" not in ide.text
+    assert query.status_code == posted.status_code == 200
+    assert query.json()["data"]["version"] == posted.json()["data"]["version"]
+    assert explorer.status_code == 200
+    assert 'href="/graphql' not in explorer.text
+    assert 'data-test="graphiql"' not in explorer.text
+
+
+async def test_with_graphiql_on_the_explorer_links_it(seeded: Database, tmp_path: Path) -> None:
+    async with _client(seeded, _stand_ins(tmp_path)) as client:
+        explorer = await client.get("/disclosure?department=209&year=2023")
+    assert '<a href="/graphql">GraphiQL</a>' in explorer.text
+    assert 'data-test="graphiql"' in explorer.text
