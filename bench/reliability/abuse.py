@@ -83,15 +83,35 @@ QUERY_BOMBS: dict[str, str] = {
     + "code"
     + " }" * 38
     + " } } }",
-    "10,000 directives": "{ __typename " + "@include(if: true) " * 10_000 + "}",
+    "4,000 directives": "{ __typename " + "@include(if: true) " * 4_000 + "}",
     "2,000 aliases of __typename": "{ " + " ".join(f"a{i}: __typename" for i in range(2000)) + " }",
-    "deep introspection": "{ __schema { types { fields { type { ofType { ofType { ofType {"
-    " ofType { ofType { ofType { fields { name } } } } } } } } } } }",
+    "deep introspection": "{ __schema { types { fields { type { "
+    + "ofType { " * 8
+    + "name"
+    + " }" * 8
+    + " } } } } }",
+}
+
+
+HEAVY: dict[str, str] = {
+    # What a legitimate but greedy client asks: accepted or refused, never slow.
+    "every disclosure's tree": "{ disclosures(first: 100) { edges { node { title functional {"
+    " code name stated { total basic project } computed { total }"
+    " children { code name stated { total } children { code name stated { total } } } } } } } }",
+    "every disclosure's prose and findings": "{ disclosures(first: 100) { edges { node {"
+    " sections { title text } findings { rule message } } } } }",
+    "a rollup, every department": '{ rollup(scheme: FUNCTIONAL, year: 2023, code: "215") {'
+    " total departmentCount byDepartment(first: 100) { total department { name } }"
+    " children { code total children { code total } } inYear(year: 2022) { change ratio } } }",
+    "the whole catalog": "{ subjects(scheme: FUNCTIONAL, year: 2023, first: 100) { edges { node {"
+    " code name printedNames descendants(depth: 3) { code name } } } } }",
 }
 
 
 def _battery() -> Iterator[Request]:
-    """The fixed list: each kind of mistake once."""
+    """The fixed list: each kind of mistake once, and the greedy legal queries."""
+    for name, query in HEAVY.items():
+        yield _query(f"heavy: {name}", query)
     for name, body in {
         "not UTF-8": b'\xff\xfe{"query": "{ __typename }"}',
         "JSON null": b"null",
@@ -373,6 +393,7 @@ def abuse(served: Served, count: int, seed: int = 1) -> Section:
         "costliest_accepted_ms": round(costliest[0] * 1000, 1),
         "costliest_accepted": costliest[1],
         "tracebacks_logged": served.tracebacks() - before,
+        "errors_logged": served.errors()[-5:],
         "fixed_battery": {r.name: f"{s} {c}".strip() for r, s, _, c in results[: len(battery)]},
     }
     section.expect(

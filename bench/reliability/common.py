@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -71,6 +72,11 @@ class Served:
 
     def tracebacks(self) -> int:
         return self.log.read_text(errors="replace").count("Traceback (most recent call last)")
+
+    def errors(self) -> list[str]:
+        """Each exception line of the log (``ValueError: …``): what went wrong, in a word."""
+        text = self.log.read_text(errors="replace")
+        return re.findall(r"^[\w.]+(?:Error|Exception)\b.*$", text, re.MULTILINE)
 
 
 @contextmanager
