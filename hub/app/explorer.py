@@ -24,6 +24,7 @@ from starlette.routing import Route
 from strawberry import Schema
 
 from hub.api.context import make_context
+from hub.api.errors import SERVICE_UNAVAILABLE
 from hub.app.assets import find_asset
 from hub.app.downloads import CODE, download_links
 from hub.app.security import csp_nonce
@@ -226,7 +227,9 @@ def routes(
             query, variable_values=variables, context_value=make_context(database)
         )
         if result.errors:
-            raise _QueryError("; ".join(e.message for e in result.errors))
+            codes = {(e.extensions or {}).get("code") for e in result.errors}
+            status = 503 if SERVICE_UNAVAILABLE in codes else 400
+            raise _QueryError("; ".join(e.message for e in result.errors), status)
         return dict(result.data or {})
 
     def render(page: _Page, template: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -251,7 +254,7 @@ def routes(
         try:
             data = await run(_START_QUERY, {"after": after})
         except _QueryError as exc:
-            return problem(page, str(exc), 400)
+            return problem(page, str(exc), exc.status)
         nodes = [edge["node"] for edge in data["disclosures"]["edges"]]
         search = (request.query_params.get("q") or "").strip()
         shown = [n for n in nodes if search in n["department"]["name"]] if search else nodes
@@ -284,7 +287,7 @@ def routes(
         try:
             data = await run(_DISCLOSURE_QUERY, variables)
         except _QueryError as exc:
-            return problem(page, str(exc), 400)
+            return problem(page, str(exc), exc.status)
         found = data["disclosure"]
         if found is None:
             return problem(page, f"{page.t('not_found')}: {department} {year}", 404)
@@ -330,7 +333,7 @@ def routes(
         try:
             data = await run(_ROLLUP_QUERY, {**variables, "scheme": scheme.name})
         except _QueryError as exc:
-            return problem(page, str(exc), 400)
+            return problem(page, str(exc), exc.status)
         node = data["rollup"]
         if node is None:
             return problem(page, f"{page.t('not_found')}: {code} {year}", 404)
@@ -357,7 +360,9 @@ def routes(
 
 
 class _QueryError(Exception):
-    pass
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 _KINDS: dict[str, Any] = {"table": BudgetTable, "measure": Measure, "level": Level,

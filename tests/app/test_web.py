@@ -224,3 +224,12 @@ async def test_a_download_while_the_database_is_down_is_a_503() -> None:
     await database.dispose()
     assert response.status_code == 503
     assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+
+
+async def test_an_explorer_page_while_the_database_is_down_is_a_503() -> None:
+    database = Database("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere")
+    async with _client(database) as client:
+        response = await client.get("/disclosure", params={"department": "209", "year": "2023"})
+    await database.dispose()
+    assert response.status_code == 503
+    assert "the database is not available at the moment; try again shortly" in response.text
