@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import multiprocessing
 import os
 import re
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.catalog import Catalog
-from hub.check import Finding, check_document
+from hub.check import STORE_RULES, Finding, check_document
+from hub.config import Settings
 from hub.domain import Severity
-from hub.parse import Document, Overrides, ParseError, read_document, starts_with_table
+from hub.parse import Document, Overrides, ParseError, starts_with_table
+from hub.parse.bounds import ReadingBounds
+from hub.parse.worker import read_bounded
 from hub.store.catalog import observed_catalog, stored_catalog
 from hub.store.engine import Database
 from hub.store.load import LoadResult, load_document, loaded_sources
@@ -171,21 +172,31 @@ class Catalogs:
         return cls(catalog, catalog)
 
 
-def _read(job: Job, overrides: Overrides, catalogs: Catalogs) -> Outcome:
+def _read(job: Job, overrides: Overrides, catalogs: Catalogs, bounds: ReadingBounds) -> Outcome:
+    """Read a file in a child process within ``bounds`` (:mod:`hub.parse.worker`), and check
+    it. A document holding a value the store could not hold on every backend is refused here,
+    so that ``hub check`` refuses what ``hub ingest`` would, and neither writes any of it."""
     path = job.path
-    catalog = catalogs.official
     try:
-        document = read_document(path, overrides, job.narrative, catalogs.reading)
+        document = read_bounded(path, overrides, job.narrative, catalogs.reading, bounds)
     except ParseError as exc:
         where = f"{path}:{exc.line}" if exc.line else str(path)
         return Outcome(path, error=f"{where}: {exc.message}")
     except OSError as exc:
         return Outcome(path, error=f"{exc.filename or path}: {exc.strerror or exc}")
-    except ValueError as exc:  # a parser slip that is not a ParseError still spoils one file only
-        return Outcome(path, error=f"{path}: cannot be read: {exc}")
-    return Outcome(
-        path, document, check_document(document, catalog), summary=DocumentSummary.of(document)
-    )
+    findings = check_document(document, catalogs.official)
+    unstorable = [f for f in findings if f.rule in STORE_RULES]
+    if unstorable:
+        first = unstorable[0]
+        where = f"{path}:{first.line}" if first.line else str(path)
+        more = len(unstorable) - 1
+        also = f" (and {more} more value{'s' if more > 1 else ''} like it)" if more else ""
+        return Outcome(path, findings=findings, error=f"{where}: {first.message}{also}")
+    return Outcome(path, document, findings, summary=DocumentSummary.of(document))
+
+
+def _bounds(bounds: ReadingBounds | None) -> ReadingBounds:
+    return bounds if bounds is not None else ReadingBounds.of(Settings.from_env())
 
 
 def check_files(
@@ -193,54 +204,50 @@ def check_files(
     overrides: Overrides,
     catalog: Catalog,
     advance: Callable[[Path], None] = lambda _: None,
+    bounds: ReadingBounds | None = None,
 ) -> list[Outcome]:
-    """Parse and check each file; nothing is written anywhere."""
+    """Parse and check each file, each read within ``bounds`` (by default the settings');
+    nothing is written anywhere."""
+    bounds = _bounds(bounds)
     outcomes: list[Outcome] = []
     for item in collect_files(paths):
-        read = item if isinstance(item, Outcome) else _read(item, overrides, Catalogs.of(catalog))
+        read = (
+            item
+            if isinstance(item, Outcome)
+            else _read(item, overrides, Catalogs.of(catalog), bounds)
+        )
         outcomes.append(read)
         advance(read.path)
     return outcomes
 
 
 PARALLEL_FROM = 200
-"""From this much reading on (a text file counts 1), worker processes parse while this one
-loads."""
+"""From this much reading on (a text file counts 1), files are read ahead while others load."""
 PDF_WEIGHT = 50
 """A PDF takes about as long to read as fifty text files: its pages are laid out, not split.
 Where PDFs are read, parsing outweighs loading, so every core parses."""
 PREFETCH = 16
-"""How many documents the worker may read ahead of the loading."""
+"""How many documents may be read ahead of the loading."""
 REFRESH_FROM = 200
 """After loading this many documents, the database's statistics are refreshed."""
-_worker_catalogs: Catalogs | None = None
-
-
-def _start_worker(catalogs: Catalogs) -> None:
-    global _worker_catalogs
-    _worker_catalogs = catalogs
-
-
-def _read_in_worker(job: Job, overrides: Overrides) -> Outcome:
-    assert _worker_catalogs is not None
-    return _read(job, overrides, _worker_catalogs)
 
 
 async def _outcomes(
-    items: list[Job | Outcome], overrides: Overrides, catalogs: Catalogs
+    items: list[Job | Outcome], overrides: Overrides, catalogs: Catalogs, bounds: ReadingBounds
 ) -> AsyncIterator[Outcome]:
-    """Each file read and checked, in order; in a worker process when there are many."""
+    """Each file read and checked, in order. Every file is read in a child process of its own
+    (:func:`hub.parse.worker.read_bounded`); when there are many, several at once, each waited
+    for by a thread of this process while it loads the ones read before."""
     pdfs = sum(1 for i in items if isinstance(i, Job) and i.path.suffix.lower() == ".pdf")
     cores = os.cpu_count() or 1
     if len(items) + pdfs * (PDF_WEIGHT - 1) < PARALLEL_FROM or cores < 2:
         for item in items:
-            yield item if isinstance(item, Outcome) else _read(item, overrides, catalogs)
+            yield item if isinstance(item, Outcome) else _read(item, overrides, catalogs, bounds)
         return
     loop = asyncio.get_running_loop()
-    context = multiprocessing.get_context("spawn")  # no copy of this process's threads
-    workers = cores if pdfs else 1
-    with ProcessPoolExecutor(workers, context, _start_worker, (catalogs,)) as pool:
-        pending: deque[tuple[Job | Outcome, asyncio.Future[Outcome]]] = deque()
+    readers = cores if pdfs else 1
+    with ThreadPoolExecutor(readers, thread_name_prefix="hub-read") as pool:
+        pending: deque[asyncio.Future[Outcome]] = deque()
         queue = iter(items)
 
         def read_ahead() -> None:
@@ -248,25 +255,17 @@ async def _outcomes(
                 if isinstance(item, Outcome):
                     done: asyncio.Future[Outcome] = loop.create_future()
                     done.set_result(item)
-                    pending.append((item, done))
+                    pending.append(done)
                 else:
                     pending.append(
-                        (item, loop.run_in_executor(pool, _read_in_worker, item, overrides))
+                        loop.run_in_executor(pool, _read, item, overrides, catalogs, bounds)
                     )
                 if len(pending) >= PREFETCH:
                     return
 
         read_ahead()
         while pending:
-            item, future = pending.popleft()
-            try:
-                outcome = await future
-            except BrokenProcessPool:  # the worker is gone: read the rest here
-                rest = [item, *(i for i, _ in pending), *queue]
-                pending.clear()
-                for left in rest:
-                    yield left if isinstance(left, Outcome) else _read(left, overrides, catalogs)
-                return
+            outcome = await pending.popleft()
             read_ahead()
             yield outcome
 
@@ -294,15 +293,18 @@ async def ingest_files(
     paths: Iterable[Path],
     overrides: Overrides,
     advance: Callable[[Path], None] = lambda _: None,
+    bounds: ReadingBounds | None = None,
 ) -> list[Outcome]:
-    """Parse, check and load each file, one transaction per file; a failure spoils no other."""
+    """Parse, check and load each file, one transaction per file; a failure spoils no other.
+    Each file is read within ``bounds`` (by default the settings')."""
+    bounds = _bounds(bounds)
     items = collect_files(paths)
     async with database.session() as session:
         catalogs = Catalogs(await stored_catalog(session), await observed_catalog(session))
         if overrides == Overrides():  # without overrides the same bytes mean the same disclosure
             items = await _skip_loaded(session, items)
     outcomes: list[Outcome] = []
-    async for outcome in _outcomes(items, overrides, catalogs):
+    async for outcome in _outcomes(items, overrides, catalogs, bounds):
         if outcome.document is not None:
             try:
                 async with database.transaction() as session:

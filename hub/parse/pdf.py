@@ -23,6 +23,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page as PlumberPage
 
+from hub.parse.bounds import ReadingBounds
 from hub.parse.cells import AMOUNT, comparable
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
@@ -251,26 +252,41 @@ def _page(
     return Page(number, lines, tuple(grids))
 
 
-def starts_with_table(path: Path, pages: int = 1) -> bool:
+def starts_with_table(path: Path, pages: int = 1, bounds: ReadingBounds | None = None) -> bool:
     """Whether one of the first ``pages`` pages of the PDF at ``path`` holds a ruled table (a
-    file of tables with no cover); False for anything that is not a readable PDF."""
+    file of tables with no cover); False for anything that is not a readable PDF, or whose
+    first pages draw more than a document may (reading it will say so)."""
+    bounds = bounds or ReadingBounds()
     try:
+        if path.stat().st_size > bounds.max_bytes:
+            return False
+        document = pdfium.PdfDocument(path)
+        try:
+            tally = bounds.tally(path.name)
+            for index in range(min(pages, len(document))):
+                page = document[index]  # held: closing it frees what ``raw`` points at
+                tally.drawing(index + 1, page.raw)
+        finally:
+            document.close()
         with pdfplumber.open(path) as pdf:
             return any(
                 page.edges and page.find_tables(_TABLE_SETTINGS) for page in pdf.pages[:pages]
             )
-    except Exception:  # not a PDF, or a broken one: reading it will say what is wrong
+    except MemoryError:
+        raise
+    except Exception:  # not a PDF, a broken one, or one too costly: reading it will say so
         return False
 
 
-def read_pages(source: Source) -> list[Page]:
-    """Every page of a PDF source; a file that is not a readable PDF is a ParseError.
+def read_pages(source: Source, bounds: ReadingBounds | None = None) -> list[Page]:
+    """Every page of a PDF source; a file that is not a readable PDF is a ParseError, and so is
+    one with more pages, or a page drawing more, than ``bounds`` allow (:mod:`hub.parse.bounds`).
 
     Laying a page out cell by cell is the cost of reading a PDF; pages that go on with a table
     the hub has no model for (政府采购预算表, 部门预算项目支出表) are skimmed for their titles
     instead, from a fast first pass over the text."""
     try:
-        first = _first_pass(source.data)
+        first = _first_pass(source, bounds or ReadingBounds())
         pages: list[Page] = []
         with pdfplumber.open(io.BytesIO(source.data)) as pdf:
             for n, page in enumerate(pdf.pages, start=1):
@@ -281,8 +297,9 @@ def read_pages(source: Source) -> list[Page]:
                 last = pages[-1].grids[-1] if pages and pages[-1].grids else None
                 going_on = last.columns if last is not None and not last.ruled else ()
                 pages.append(_page(n, page, n in first.titled, going_on))
+                page.close()  # its characters and rules are read: no need to hold them all
         return pages
-    except ParseError:
+    except (ParseError, MemoryError):
         raise
     except Exception as exc:  # pdfminer raises many kinds; each means the same to a user
         reason = str(exc) or type(exc).__name__
@@ -305,15 +322,21 @@ class _FirstPass:
     """The pages with a title of a table the hub reads."""
 
 
-def _first_pass(data: bytes) -> _FirstPass:
+def _first_pass(source: Source, bounds: ReadingBounds) -> _FirstPass:
+    """Also where a document too costly to lay out is refused, before the layout starts."""
     first = _FirstPass({}, set())
     skimmable = first.skimmable
-    pdf = pdfium.PdfDocument(data)
+    pdf = pdfium.PdfDocument(source.data)
     try:
+        bounds.check_pages(source.name, len(pdf))
+        tally = bounds.tally(source.name)
         governing: bool | None = None  # whether the table going on is one the hub models
         for index in range(len(pdf)):
             page = pdf[index]
-            lines = page.get_textpage().get_text_range().splitlines()
+            tally.drawing(index + 1, page.raw)
+            text = page.get_textpage()
+            tally.characters(index + 1, text.count_chars())
+            lines = text.get_text_range().splitlines()
             ruled = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
             titles = [line.strip() for line in lines if looks_like_title(comparable(line))]
             folded = [comparable(title) for title in titles]

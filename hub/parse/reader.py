@@ -10,6 +10,7 @@ from typing import Protocol
 
 from hub.catalog import Catalog, read_regions
 from hub.domain import BudgetTable, SourceFormat
+from hub.parse.bounds import ReadingBounds
 from hub.parse.errors import ParseError
 from hub.parse.model import Content, Document, Draft, Identity, Overrides, Source
 from hub.parse.pdf import read_pages
@@ -27,11 +28,17 @@ def read_document(
     overrides: Overrides | None = None,
     narrative: Path | None = None,
     catalog: Catalog | None = None,
+    bounds: ReadingBounds | None = None,
 ) -> Document:
     """Read, decode and parse the file at ``path``; ``narrative`` is the disclosure's other
-    file where it is published as two (the tables in ``path``, the cover and prose there)."""
-    companion = read_source(narrative) if narrative else None
-    return parse_document(read_source(path), overrides or Overrides(), companion, catalog)
+    file where it is published as two (the tables in ``path``, the cover and prose there).
+    A file larger, or a PDF longer or busier, than ``bounds`` allow is refused; the time and
+    memory it may take are bounded by :func:`hub.parse.worker.read_bounded`."""
+    bounds = bounds or ReadingBounds()
+    companion = read_source(narrative, bounds) if narrative else None
+    return parse_document(
+        read_source(path, bounds), overrides or Overrides(), companion, catalog, bounds
+    )
 
 
 def parse_document(
@@ -39,11 +46,14 @@ def parse_document(
     overrides: Overrides | None = None,
     narrative: Source | None = None,
     catalog: Catalog | None = None,
+    bounds: ReadingBounds | None = None,
 ) -> Document:
     """Parse a decoded source with the layout that recognises it; names printed without codes
-    resolve through ``catalog`` (the shipped one where none is given)."""
+    resolve through ``catalog`` (the shipped one where none is given); a PDF is read within
+    ``bounds``."""
     overrides = overrides or Overrides()
-    layout = next((layout for layout in LAYOUTS if layout.detect(source)), None)
+    layouts = LAYOUTS if bounds is None else (PdfLayout(bounds), TextLayout())
+    layout = next((layout for layout in layouts if layout.detect(source)), None)
     if layout is None:
         raise ParseError(
             source.name,
@@ -94,13 +104,17 @@ class TextLayout:
 
 
 class PdfLayout:
-    """A PDF of ruled tables under their titles, any province's (:mod:`hub.parse.pdf_layout`)."""
+    """A PDF of ruled tables under their titles, any province's (:mod:`hub.parse.pdf_layout`),
+    its pages no more, and drawing no more, than ``bounds`` allow."""
+
+    def __init__(self, bounds: ReadingBounds | None = None) -> None:
+        self.bounds = bounds or ReadingBounds()
 
     def detect(self, source: Source) -> bool:
         return source.format is SourceFormat.PDF
 
     def read(self, source: Source, narrative: Source | None, catalog: Catalog) -> Draft:
-        pages = read_pages(source)
+        pages = read_pages(source, self.bounds)
         if not any(page.lines or page.grids for page in pages):
             raise ParseError(
                 source.name,
@@ -125,7 +139,7 @@ class PdfLayout:
                 f"standard ones (titles seen: {seen}); not found: 收支总表, 一般公共预算支出表, "
                 "一般公共预算基本支出表, “三公”经费支出表",
             )
-        prose = read_pages(narrative) if narrative else None
+        prose = read_pages(narrative, self.bounds) if narrative else None
         return parse_pdf_layout(source, pages, catalog, prose)
 
 

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from hub.domain import SourceFormat
+from hub.parse.bounds import ReadingBounds
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
 
@@ -46,9 +47,14 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
 PDF_MAGIC = b"%PDF-"
 
 
-def read_source(path: Path) -> Source:
-    """Read a file: a PDF is kept as bytes, anything else is decoded as text."""
-    data = path.read_bytes()
+def read_source(path: Path, bounds: ReadingBounds | None = None) -> Source:
+    """Read a file: a PDF is kept as bytes, anything else is decoded as text. A file larger
+    than ``bounds`` allow is refused before it is read."""
+    bounds = bounds or ReadingBounds()
+    bounds.check_size(path.name, path.stat().st_size)
+    with path.open("rb") as file:
+        data = file.read(bounds.max_bytes + 1)  # a file that grows as it is read stops here
+    bounds.check_size(path.name, len(data))
     if data.lstrip()[:5] == PDF_MAGIC:
         return Source(
             name=path.name,

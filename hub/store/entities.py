@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from hub.check.storable import Length
 from hub.domain import (
     BudgetTable,
     Comparator,
@@ -82,13 +83,13 @@ class CatalogEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     scheme: Scheme = Field(sa_type=_enum(Scheme))
-    code: str = Field(max_length=7, index=True)
-    name: str = Field(max_length=200)
+    code: str = Field(max_length=Length.SUBJECT_CODE, index=True)
+    name: str = Field(max_length=Length.CATALOG_NAME)
     level: Level = Field(sa_type=_enum(Level))
-    parent_code: str | None = Field(default=None, max_length=7)
+    parent_code: str | None = Field(default=None, max_length=Length.SUBJECT_CODE)
     valid_from: int
     valid_to: int | None = None
-    source: str = Field(max_length=200)
+    source: str = Field(max_length=Length.CATALOG_SOURCE)
 
 
 class DataVersion(SQLModel, table=True):
@@ -109,8 +110,8 @@ class Region(SQLModel, table=True):
     __tablename__ = "region"
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str | None = Field(default=None, max_length=12, unique=True)
-    name: str = Field(max_length=100)
+    code: str | None = Field(default=None, max_length=Length.REGION_CODE, unique=True)
+    name: str = Field(max_length=Length.REGION_NAME)
 
 
 class Department(SQLModel, table=True):
@@ -121,8 +122,8 @@ class Department(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = _parent("region")
-    code: str | None = Field(default=None, max_length=20)
-    name: str = Field(max_length=200, index=True)
+    code: str | None = Field(default=None, max_length=Length.DEPARTMENT_CODE)
+    name: str = Field(max_length=Length.DEPARTMENT_NAME, index=True)
 
 
 class Unit(SQLModel, table=True):
@@ -133,8 +134,8 @@ class Unit(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     department_id: int = _parent("department")
-    code: str | None = Field(default=None, max_length=20)
-    name: str = Field(max_length=200)
+    code: str | None = Field(default=None, max_length=Length.UNIT_CODE)
+    name: str = Field(max_length=Length.UNIT_NAME)
 
 
 class Disclosure(SQLModel, table=True):
@@ -160,9 +161,9 @@ class Disclosure(SQLModel, table=True):
     )
     """A department's budget and a unit's own are versioned apart: neither supersedes the other."""
     version: int = 1
-    title: str = Field(max_length=300)
-    source_name: str = Field(max_length=300)
-    source_sha256: str = Field(max_length=64, index=True)
+    title: str = Field(max_length=Length.TITLE)
+    source_name: str = Field(max_length=Length.SOURCE_NAME)
+    source_sha256: str = Field(max_length=Length.SHA256, index=True)
     source_format: SourceFormat = Field(sa_type=_enum(SourceFormat))
     source_pages: int | None = None
     ingested_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
@@ -192,18 +193,18 @@ class BudgetLine(SQLModel, table=True):
     kind: LineKind = Field(sa_type=_enum(LineKind))
     side: Side | None = Field(default=None, sa_type=_enum(Side))
     scheme: Scheme | None = Field(default=None, sa_type=_enum(Scheme))
-    code: str | None = Field(default=None, max_length=7)
+    code: str | None = Field(default=None, max_length=Length.SUBJECT_CODE)
     """The classification code of a SUBJECT row."""
-    printed_code: str | None = Field(default=None, max_length=40)
+    printed_code: str | None = Field(default=None, max_length=Length.PRINTED_CODE)
     """The code as printed where it differs from ``code`` (201 05 07, 301 2)."""
     level: Level | None = Field(default=None, sa_type=_enum(Level))
-    label: str | None = Field(default=None, max_length=200)
+    label: str | None = Field(default=None, max_length=Length.LABEL)
     """The printed code of a DEPARTMENT or UNIT row."""
-    item: str | None = Field(default=None, max_length=64)
+    item: str | None = Field(default=None, max_length=Length.ITEM)
     """A stable key for an ITEM row of a summary table (general_public_budget, …)."""
-    printed_name: str = Field(max_length=300)
+    printed_name: str = Field(max_length=Length.PRINTED_NAME)
     """The name or label as printed, often cut short by the PDF's column width."""
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=Length.CATALOG_NAME)
     """The official name of a SUBJECT row's code in the catalog, for the disclosure's year."""
     source_line: int | None = None
     current_year: int | None = None
@@ -251,10 +252,10 @@ class ThreePublicLine(SQLModel, table=True):
     disclosure_id: int = _parent("disclosure")
     ordinal: int
     item: ThreePublicItem | None = Field(default=None, sa_type=_enum(ThreePublicItem))
-    printed_label: str = Field(max_length=200)
+    printed_label: str = Field(max_length=Length.THREE_PUBLIC_LABEL)
     amount: int | None = _money()
     source_line: int | None = None
-    breakdown: str | None = Field(default=None, max_length=200)
+    breakdown: str | None = Field(default=None, max_length=Length.BREAKDOWN)
     """The unit or year of a row beside the department's own (杭州市气象服务中心, 2025年)."""
 
 
@@ -267,7 +268,7 @@ class PerformanceProject(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     disclosure_id: int = _parent("disclosure")
     ordinal: int
-    name: str = Field(max_length=300)
+    name: str = Field(max_length=Length.PROJECT_NAME)
     kind: TargetKind = Field(
         default=TargetKind.PROJECT,
         sa_type=_enum(TargetKind),
@@ -288,15 +289,15 @@ class Indicator(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = _parent("performance_project")
     ordinal: int
-    level1: str = Field(max_length=100)
-    level2: str = Field(max_length=100)
-    name: str = Field(max_length=300)
-    value_text: str = Field(max_length=300)
+    level1: str = Field(max_length=Length.INDICATOR_LEVEL)
+    level2: str = Field(max_length=Length.INDICATOR_LEVEL)
+    name: str = Field(max_length=Length.INDICATOR_NAME)
+    value_text: str = Field(max_length=Length.INDICATOR_VALUE)
     """The target as printed: ≥10 个, 100%, 4000 元/个, 连续覆盖."""
     comparator: Comparator | None = Field(default=None, sa_type=_enum(Comparator))
-    value_number: str | None = Field(default=None, max_length=40)
+    value_number: str | None = Field(default=None, max_length=Length.INDICATOR_NUMBER)
     """The number of the target as exact decimal text (not a float)."""
-    value_unit: str | None = Field(default=None, max_length=40)
+    value_unit: str | None = Field(default=None, max_length=Length.INDICATOR_UNIT)
     source_line: int | None = None
 
 
@@ -323,7 +324,7 @@ class GlossaryEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     disclosure_id: int = _parent("disclosure")
     ordinal: int
-    term: str = Field(max_length=200)
+    term: str = Field(max_length=Length.GLOSSARY_TERM)
     definition: str = Field(sa_type=sa.Text)
     source_line: int | None = None
 
@@ -335,11 +336,11 @@ class Finding(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     disclosure_id: int = _parent("disclosure")
-    rule: str = Field(max_length=64)
+    rule: str = Field(max_length=Length.FINDING_RULE)
     severity: Severity = Field(sa_type=_enum(Severity))
     table: BudgetTable | None = Field(default=None, sa_type=_enum(BudgetTable))
-    code: str | None = Field(default=None, max_length=20)
-    column: str | None = Field(default=None, max_length=32)
+    code: str | None = Field(default=None, max_length=Length.FINDING_CODE)
+    column: str | None = Field(default=None, max_length=Length.FINDING_COLUMN)
     expected: int | None = _money()
     actual: int | None = _money()
     difference: int | None = _money()

@@ -209,7 +209,7 @@ async def test_bytes_already_loaded_are_not_parsed_again(
     def refuse(*_: object) -> None:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(ingest, "read_document", refuse)
+    monkeypatch.setattr(ingest, "read_bounded", refuse)
     [again] = await ingest_files(database, [seed.SEED], Overrides())
     assert again.loaded is not None
     assert (again.loaded.status, again.loaded.disclosure_id) == (

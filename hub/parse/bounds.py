@@ -1,0 +1,165 @@
+"""How much reading one document may take: its bytes, its pages, what a page draws, time and
+memory.
+
+Laying a page out builds a Python object for every character, line, curve and rectangle it
+draws, so a few kilobytes of compressed drawing operators can ask for gigabytes. What a page
+draws is counted first, in C (pdfium), before the layout builds anything: a page that draws far
+more than any budget table does is refused. Time and memory are bounded too, by the process that
+reads (:mod:`hub.parse.worker`), so that whatever this count does not foresee is refused as well.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from typing import NoReturn
+
+import pypdfium2.raw as pdfium_c
+
+from hub.config import Settings
+from hub.parse.errors import ParseError
+
+__all__ = [
+    "DOCUMENT_CHARACTERS",
+    "DOCUMENT_DRAWING",
+    "PAGE_CHARACTERS",
+    "PAGE_DRAWING",
+    "ReadingBounds",
+    "Tally",
+    "page_drawing",
+]
+
+PAGE_DRAWING = 20_000
+"""The most a page may draw: its objects (those inside a form counted one by one) and, for a
+path, each of its segments. The busiest page of the corpus draws 6,509 (江苏省人大常委会办公厅
+2019, page 8); a budget table has no cause to draw three times as much."""
+PAGE_CHARACTERS = 20_000
+"""The most characters a page may print; the densest page of the corpus prints 2,156."""
+DOCUMENT_DRAWING = 500_000
+"""The most all the pages of a document may draw together; the corpus's most, 53,132."""
+DOCUMENT_CHARACTERS = 500_000
+"""The most characters a document may print; the corpus's most, 35,836."""
+
+
+@dataclass(frozen=True)
+class ReadingBounds:
+    """What reading one document may take; the defaults are the settings' defaults."""
+
+    max_bytes: int = Settings.max_document_bytes
+    max_pages: int = Settings.max_document_pages
+    seconds: float = Settings.document_seconds
+    """CPU seconds."""
+    memory_mb: int = Settings.document_memory_mb
+    page_drawing: int = PAGE_DRAWING
+    page_characters: int = PAGE_CHARACTERS
+    document_drawing: int = DOCUMENT_DRAWING
+    document_characters: int = DOCUMENT_CHARACTERS
+
+    @classmethod
+    def of(cls, settings: Settings) -> ReadingBounds:
+        return cls(
+            max_bytes=settings.max_document_bytes,
+            max_pages=settings.max_document_pages,
+            seconds=settings.document_seconds,
+            memory_mb=settings.document_memory_mb,
+        )
+
+    def check_size(self, name: str, size: int) -> None:
+        """Refuse a file larger than a document may be, before it is read."""
+        if size > self.max_bytes:
+            raise ParseError(
+                name,
+                None,
+                f"{size:,} bytes; the reader stops at {self.max_bytes:,} "
+                "(HUB_MAX_DOCUMENT_BYTES): too large for a budget disclosure",
+            )
+
+    def check_pages(self, name: str, pages: int) -> None:
+        if pages > self.max_pages:
+            raise ParseError(
+                name,
+                None,
+                f"{pages:,} pages; the reader stops at {self.max_pages:,} "
+                "(HUB_MAX_DOCUMENT_PAGES): too long for a budget disclosure",
+            )
+
+    def tally(self, name: str) -> Tally:
+        return Tally(self, name)
+
+
+@dataclass
+class Tally:
+    """What a document's pages draw and print, page by page, refused once past the bounds."""
+
+    bounds: ReadingBounds
+    name: str
+    drawn: int = 0
+    printed: int = 0
+
+    def drawing(self, number: int, page: ctypes.c_void_p) -> None:
+        """Count what page ``number`` (from 1; ``page`` loaded by pdfium) draws; refuse it where
+        that is more than a budget table draws, or than a whole document does with the pages
+        before."""
+        limit = self.bounds.page_drawing
+        drawn, whole = page_drawing(page, limit)
+        if drawn > limit:
+            much = (
+                f"{drawn:,} objects" if whole else f"more than {limit:,} objects and path segments"
+            )
+            self.refuse(number, f"page {number} draws {much}; the reader stops at {limit:,}")
+        self.drawn += drawn
+        if self.drawn > self.bounds.document_drawing:
+            self.refuse(
+                number,
+                f"pages 1 to {number} draw {self.drawn:,} objects; the reader stops at "
+                f"{self.bounds.document_drawing:,} in a document",
+            )
+
+    def characters(self, number: int, count: int) -> None:
+        """Count the characters page ``number`` prints, refused as :meth:`drawing` is."""
+        limit = self.bounds.page_characters
+        if count > limit:
+            self.refuse(
+                number, f"page {number} prints {count:,} characters; the reader stops at {limit:,}"
+            )
+        self.printed += count
+        if self.printed > self.bounds.document_characters:
+            self.refuse(
+                number,
+                f"pages 1 to {number} print {self.printed:,} characters; the reader stops at "
+                f"{self.bounds.document_characters:,} in a document",
+            )
+
+    def refuse(self, number: int, what: str) -> NoReturn:
+        raise ParseError(self.name, number, f"{what}: not a budget table")
+
+
+def page_drawing(page: ctypes.c_void_p, limit: int) -> tuple[int, bool]:
+    """What a loaded pdfium page draws: its objects, each object of a form it draws counted
+    (forms within forms too), and each segment of a path; and whether that is the whole count.
+    Counting stops once past ``limit``, unless the page's own objects alone are past it: pdfium
+    counts those at once, and a message can then say how many there are."""
+    top = pdfium_c.FPDFPage_CountObjects(page)
+    if top > limit:
+        return top, True
+    count = 0
+    pending: list[tuple[ctypes.c_void_p | None, int]] = [(None, top)]
+    while pending:
+        form, objects = pending.pop()
+        for index in range(objects):
+            obj = (
+                pdfium_c.FPDFPage_GetObject(page, index)
+                if form is None
+                else pdfium_c.FPDFFormObj_GetObject(form, index)
+            )
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                count += max(1, pdfium_c.FPDFPath_CountSegments(obj))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                count += 1
+                pending.append((obj, pdfium_c.FPDFFormObj_CountObjects(obj)))
+            else:
+                count += 1
+            if count > limit:
+                return count, False
+    return count, True
