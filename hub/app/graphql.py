@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -25,7 +26,7 @@ from hub.app.refusals import RETRY_AFTER_SECONDS, log_refusal, refusal_body
 from hub.app.security import content_security_policy, csp_nonce
 from hub.store.engine import Database
 
-__all__ = ["HubGraphQL", "OutageLogFilter"]
+__all__ = ["ExecutionLogFilter", "HubGraphQL"]
 
 # The code of each refusal strawberry makes before a query runs, by its HTTP status.
 _HTTP_CODES = {
@@ -220,11 +221,18 @@ def _json_kind(value: object) -> str:
     return "a string"
 
 
-class OutageLogFilter(logging.Filter):
-    """Strawberry logs what fails inside a query with its traceback; while the database is down
-    every query fails alike, so each is one line instead (the cause, not the stack)."""
+class ExecutionLogFilter(logging.Filter):
+    """Strawberry logs what fails in a query with its traceback. A variable the client gave
+    that does not fit its type is the client's mistake, already one line in ``hub.http``:
+    left out. While the database is down every query fails alike: one line of the cause."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            isinstance(record.msg, GraphQLError)
+            and record.msg.path is None
+            and record.msg.message.startswith("Variable '$")
+        ):
+            return False
         error = record.exc_info[1] if record.exc_info else None
         if error is not None and database_unavailable(error):
             record.msg = "the database is unavailable: %s"

@@ -29,7 +29,7 @@ from hub.app.assets import ASSETS, ASSETS_PATH, LocalAssets, assets_dir
 from hub.app.cache import ResponseCache
 from hub.app.downloads import routes as download_routes
 from hub.app.explorer import routes as explorer_routes
-from hub.app.graphql import HubGraphQL, OutageLogFilter
+from hub.app.graphql import ExecutionLogFilter, HubGraphQL
 from hub.app.limits import RequestLimits
 from hub.app.refusals import RETRY_AFTER_SECONDS, log_refusal, refusal_body
 from hub.app.security import AllowedHosts, SecurityHeaders
@@ -139,7 +139,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         graphql = ResponseCache(
             graphql, database, settings.response_cache, settings.response_cache_bytes
         )
-    _log_outages_in_one_line()
+    _quiet_execution_log()
     # The first is the outermost: every answer, refusals included, gets the security headers.
     middleware = [Middleware(SecurityHeaders)]
     if settings.allowed_hosts:
@@ -186,7 +186,7 @@ async def _unavailable(request: Request, error: Exception) -> Response:
     )
 
 
-def _log_outages_in_one_line() -> None:
+def _quiet_execution_log() -> None:
     execution = logging.getLogger("strawberry.execution")
-    if not any(isinstance(f, OutageLogFilter) for f in execution.filters):
-        execution.addFilter(OutageLogFilter())
+    if not any(isinstance(f, ExecutionLogFilter) for f in execution.filters):
+        execution.addFilter(ExecutionLogFilter())

@@ -233,3 +233,27 @@ async def test_an_explorer_page_while_the_database_is_down_is_a_503() -> None:
     await database.dispose()
     assert response.status_code == 503
     assert "the database is not available at the moment; try again shortly" in response.text
+
+
+async def test_a_variable_of_the_wrong_type_is_one_log_line(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    nested = {"a": {"a": {"a": 1}}}
+    async with _client(database) as client:
+        response = await client.post(
+            "/graphql",
+            json={
+                "query": "query ($id: ID!) { node(id: $id) { id } }",
+                "variables": {"id": nested},
+            },
+        )
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("Variable '$id' has invalid value: ID cannot represent")
+    [line] = [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.INFO and r.name != "httpx"
+    ]
+    assert "\"POST /graphql\" 400 BAD_USER_INPUT: Variable '$id' has invalid value" in line
+    assert "Traceback" not in caplog.text
