@@ -14,7 +14,7 @@ from hub.api.context import make_context
 from hub.app.assets import asset_url, cdn_url, find_asset
 from hub.store.engine import Database
 
-__all__ = ["GRAPHIQL_PACKAGES", "example_query", "page"]
+__all__ = ["GRAPHIQL_PACKAGES", "cdn_files", "example_query", "page"]
 
 GRAPHIQL_PACKAGES = ("react", "react-dom", "graphiql")
 
@@ -70,6 +70,12 @@ def _script_json(value: object) -> str:
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
     )
+
+
+def cdn_files() -> tuple[str, ...]:
+    """The page's files on the CDN, each by its full address: what its Content-Security-Policy
+    allows from there (not the whole CDN, which serves anyone's package)."""
+    return tuple(cdn_url(package, name) for package, name in (*_SCRIPTS, _STYLE))
 
 
 def _source(package: str, name: str, local: bool) -> tuple[str, str]:

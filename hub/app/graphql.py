@@ -20,8 +20,8 @@ from strawberry.http.parse_content_type import parse_content_type
 
 from hub.api.context import Context, make_context
 from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
-from hub.app.assets import CDN, missing_assets
-from hub.app.graphiql import GRAPHIQL_PACKAGES, example_query, page
+from hub.app.assets import missing_assets
+from hub.app.graphiql import GRAPHIQL_PACKAGES, cdn_files, example_query, page
 from hub.app.refusals import RETRY_AFTER_SECONDS, log_refusal, refusal_body
 from hub.app.security import content_security_policy, csp_nonce
 from hub.store.engine import Database
@@ -147,7 +147,7 @@ class HubGraphQL(GraphQL[Context, None]):
         response = HTMLResponse(page(local=not missing, example=example, nonce=nonce))
         if missing:  # the files come from the CDN, pinned by their hashes
             response.headers["content-security-policy"] = content_security_policy(
-                nonce, origins=(CDN,)
+                nonce, origins=cdn_files()
             )
         return response
 

@@ -34,7 +34,7 @@ def csp_nonce(connection: HTTPConnection) -> str:
 
 def content_security_policy(nonce: str, *, origins: tuple[str, ...] = ()) -> str:
     """The policy of a response: everything from this server, inline scripts only with
-    ``nonce``, and files from ``origins`` too (the CDN GraphiQL loads from without a copy)."""
+    ``nonce``, and the files at ``origins`` too (GraphiQL's on the CDN, without a copy)."""
     extra = "".join(f" {origin}" for origin in origins)
     scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "") + extra
     return "; ".join(
