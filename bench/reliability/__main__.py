@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import Size, write_corpus
+from bench.corpus import SIZES, Size, write_corpus
 from bench.harness import QUERIES, database, machine
 from bench.reliability.abuse import abuse, query_bombs
 from bench.reliability.common import SEED, Section, hub, served
@@ -31,7 +31,10 @@ from bench.reliability.service import Cut, outage, soak
 
 @dataclass(frozen=True)
 class Plan:
+    served: Size
+    """The corpus the abuse battery, the bombs and the soak are served."""
     corpus: Size
+    """The corpus killed and raced over."""
     requests: int
     mutants: int
     pdf_mutants: int
@@ -44,8 +47,8 @@ class Plan:
 
 
 PLANS = {
-    "small": Plan(Size(1, 4, (2022, 2023)), 400, 40, 2, 2, 2, 2, 2, 2, 3),
-    "full": Plan(Size(1, 25, (2022, 2023)), 10_000, 565, 40, 20, 10, 10, 5, 20, 30),
+    "small": Plan(Size(1, 4, (2022, 2023)), Size(1, 4, (2022, 2023)), 400, 40, 2, 2, 2, 2, 2, 2, 3),
+    "full": Plan(SIZES["city"], Size(1, 25, (2022, 2023)), 10_000, 565, 40, 20, 10, 10, 5, 20, 30),
 }
 
 
@@ -90,10 +93,13 @@ def run(size: str, backends: list[str], only: tuple[str, ...] = SECTIONS) -> dic
         corpus = folder / "corpus"
         write_corpus(plan.corpus, corpus)
         report["corpus_documents"] = len(list(corpus.iterdir()))
+        served_corpus = folder / "served"
+        write_corpus(plan.served, served_corpus)
+        report["served_documents"] = len(list(served_corpus.iterdir()))
         for backend in backends:
             new_database = partial(_new_database, backend)
             with new_database() as url:
-                loaded = hub("ingest", str(SEED), str(corpus), url=url, cwd=folder)
+                loaded = hub("ingest", str(SEED), str(served_corpus), url=url, cwd=folder)
                 if loaded.returncode != 0:
                     raise SystemExit(f"the suite's data did not load: {loaded.stderr}")
                 with served(url, folder) as hub_served:
@@ -130,7 +136,7 @@ def run(size: str, backends: list[str], only: tuple[str, ...] = SECTIONS) -> dic
                 report, "mutated documents", mutants, work, urls, plan.mutants, plan.pdf_mutants
             )
         with _new_database(backends[0]) as url:
-            hub("ingest", str(SEED), str(corpus), url=url, cwd=folder)
+            hub("ingest", str(SEED), str(served_corpus), url=url, cwd=folder)
             with served(url, folder, HUB_RESPONSE_CACHE="0") as hub_served:
                 _section(
                     report, f"{backends[0]}: soak", soak, hub_served, QUERIES["contract"],
