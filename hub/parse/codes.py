@@ -64,6 +64,12 @@ def normalise(printed: str) -> str | None:
     return None
 
 
+def _digits(printed: str) -> bool:
+    """Whether a printed code is digits alone (blanks and brackets aside), words none."""
+    tokens = printed.replace("[", " ").replace("]", " ").split()
+    return bool(tokens) and all(t.isascii() and t.isdigit() for t in tokens)
+
+
 @dataclass(frozen=True)
 class Resolved:
     code: str | None
@@ -98,6 +104,13 @@ class ClassificationContext:
 
     def _printed(self, printed: str, name: str) -> Resolved:
         code = normalise(printed)
+        if code is None and _digits(printed):
+            # 21505170: an item's code with a digit too many, or two codes run together; no
+            # name makes it the one code it is not
+            raise AmbiguousCode(
+                f"code {printed.strip()!r} is no code of 3, 5 or 7 digits (类, 款, 项): "
+                "which one is meant is not certain"
+            )
         if code is not None and self.catalog.knows(self.scheme, code):
             return Resolved(code)
         # By name: among the siblings a well-formed code would have, else under the 类 above.

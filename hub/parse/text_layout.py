@@ -64,6 +64,10 @@ def looks_like_text_layout(text: str) -> bool:
     return any("\t" in line for line in lines) and any(table_of_title(line) for line in lines)
 
 
+_UNIT_CODE = 6
+"""Digits of a unit's code: its department's three and its own three (209001)."""
+
+
 @dataclass
 class _Caption:
     """The title and unit lines seen since the last table: they belong to the next one."""
@@ -381,8 +385,15 @@ class _Parser:
             if comparable(name) in {"合计", "总计"}:
                 return Row(line, LineKind.TOTAL, name, amounts)
             raise self.error(line, f"expected a code (3, 5 or 7 digits) or 合计, found {name!r}")
-        if not code.isdigit():
+        if not code.isascii() or not code.isdigit():
             raise self.error(line, f"expected a code of digits, found {code_cell!r}")
+        if len(code) not in (3, 5, 7, _UNIT_CODE):
+            # 21505170 is no unit: a code cut or run together; which one is meant is not certain
+            raise self.error(
+                line,
+                f"expected a code of 3, 5 or 7 digits (类, 款, 项) or a unit's of "
+                f"{_UNIT_CODE} (209001), found {code_cell.strip()!r} ({len(code)} digits)",
+            )
         kind = LineKind.SUBJECT if len(code) in (3, 5, 7) else LineKind.UNIT
         return Row(line, kind, name, amounts, code=code)
 

@@ -1,10 +1,12 @@
 """The seed read by the text-layout parser: every table, row and column as printed."""
 
+from pathlib import Path
+
 import pytest
 
 from hub.domain import BudgetTable, LineKind, Measure, Side
 from hub.money import AmountUnit
-from hub.parse import Document, read_document
+from hub.parse import Document, ParseError, read_document
 from tests import seed
 
 
@@ -168,3 +170,27 @@ def test_glossary(document: Document) -> None:
     assert regulation.definition.endswith(
         "安全生产监督检查，开展调研、协调、督办；召开协调、督办、工作联席会议等工作经费。"
     )
+
+
+def test_an_eight_digit_code_is_no_unit_and_refuses_the_file(tmp_path: Path) -> None:
+    """21505170 (an item's code with a digit too many) was once read as a budget unit."""
+    lines = seed.SEED.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines, 1) if line.startswith("2150517\t"))
+    lines[at - 1] = lines[at - 1].replace("2150517", "21505170", 1)
+    path = tmp_path / "eight.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ParseError) as refused:
+        read_document(path)
+    assert str(refused.value) == (
+        f"eight.txt:{at}: expected a code of 3, 5 or 7 digits (类, 款, 项) or a unit's of 6 "
+        "(209001), found '21505170' (8 digits)"
+    )
+
+
+def test_a_unit_code_of_six_digits_is_a_unit(document: Document) -> None:
+    units = [
+        r.code
+        for r in document.tables[BudgetTable.GENERAL_FUNCTIONAL].rows
+        if r.kind is LineKind.UNIT
+    ]
+    assert units == ["209001"]

@@ -1,0 +1,255 @@
+"""Reading a document is bounded: bytes, pages, what a page draws and prints, CPU time and memory.
+
+The hostile PDFs are small files of compressed line-drawing operators that once took 35 s to
+151 s and 2.5 to 7.7 GB to lay out; they are refused within seconds now, before the layout
+builds anything, and the limits of the reading process refuse whatever the counts let through.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hub.config import Settings
+from hub.parse.bounds import PAGE_DRAWING, ReadingBounds
+from hub.parse.errors import ParseError
+from hub.parse.pdf import starts_with_table
+from hub.parse.reader import read_document
+from hub.parse.worker import read_bounded
+from tests.parse.hostile_pdfs import LARGER, MANY_PAGES, SMALL, lines_pdf
+from tests.parse.sample_pdf import write_sample
+
+REFUSED_WITHIN = 20.0
+"""Seconds: not a timing to meet, a bound to prove a refusal does not hang (the files once
+took minutes)."""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("hostile")
+    return {
+        "22 KB": lines_pdf(folder / "22kb.pdf", SMALL),
+        "48 KB": lines_pdf(folder / "48kb.pdf", LARGER),
+        "225 KB": lines_pdf(folder / "225kb.pdf", MANY_PAGES[1], pages=MANY_PAGES[0]),
+    }
+
+
+@pytest.fixture(scope="module")
+def busy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pages each drawing within the bound, slow to lay out all together."""
+    return lines_pdf(tmp_path_factory.mktemp("busy") / "busy.pdf", 9_000, pages=25)
+
+
+def test_the_hostile_pdfs_are_as_small_as_reported(hostile: dict[str, Path]) -> None:
+    sizes = {name: path.stat().st_size // 1000 for name, path in hostile.items()}
+    assert sizes == {"22 KB": 22, "48 KB": 48, "225 KB": 225}
+
+
+@pytest.mark.parametrize(
+    ("name", "drawn"),
+    [("22 KB", SMALL), ("48 KB", LARGER), ("225 KB", MANY_PAGES[1])],
+)
+def test_a_hostile_pdf_is_refused_in_seconds_naming_its_page(
+    hostile: dict[str, Path], name: str, drawn: int
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(ParseError) as refused:
+        read_bounded(hostile[name])
+    assert time.monotonic() - started < REFUSED_WITHIN
+    assert str(refused.value) == (
+        f"{hostile[name].name}:1: page 1 draws {drawn:,} objects; the reader stops at "
+        f"{PAGE_DRAWING:,}: not a budget table"
+    )
+
+
+def test_the_hostile_pdfs_are_refused_within_a_few_hundred_megabytes(
+    hostile: dict[str, Path],
+) -> None:
+    """Under address-space limits a reader that built the pages' objects would exceed: the
+    refusal is the count's, not the memory limit's."""
+    for name, memory_mb in (("22 KB", 400), ("48 KB", 800), ("225 KB", 200)):
+        with pytest.raises(ParseError, match=r":1: page 1 draws [\d,]+ objects"):
+            read_bounded(hostile[name], bounds=ReadingBounds(memory_mb=memory_mb))
+
+
+def test_a_pdf_with_more_pages_than_allowed_is_refused(tmp_path: Path) -> None:
+    pdf = lines_pdf(tmp_path / "long.pdf", 10, pages=4)
+    with pytest.raises(ParseError) as refused:
+        read_document(pdf, bounds=ReadingBounds(max_pages=3))
+    assert str(refused.value) == (
+        "long.pdf: 4 pages; the reader stops at 3 (HUB_MAX_DOCUMENT_PAGES): too long for a "
+        "budget disclosure"
+    )
+
+
+def test_pages_within_the_bound_are_refused_once_the_document_draws_too_much(
+    tmp_path: Path,
+) -> None:
+    pdf = lines_pdf(tmp_path / "many.pdf", 100, pages=5)  # 200 each: a path and its segments
+    bounds = ReadingBounds(page_drawing=250, document_drawing=500)
+    with pytest.raises(ParseError) as refused:
+        read_document(pdf, bounds=bounds)
+    assert str(refused.value) == (
+        "many.pdf:3: pages 1 to 3 draw 600 objects; the reader stops at 500 in a document: "
+        "not a budget table"
+    )
+
+
+def test_a_page_drawing_too_much_in_its_paths_is_refused_before_the_count_ends(
+    tmp_path: Path,
+) -> None:
+    pdf = lines_pdf(tmp_path / "paths.pdf", 100)  # 100 paths of two segments each
+    with pytest.raises(ParseError) as refused:
+        read_document(pdf, bounds=ReadingBounds(page_drawing=150))
+    assert str(refused.value) == (
+        "paths.pdf:1: page 1 draws more than 150 objects and path segments; the reader stops "
+        "at 150: not a budget table"
+    )
+
+
+def test_a_page_printing_too_many_characters_is_refused(tmp_path: Path) -> None:
+    pdf = write_sample(tmp_path)  # a cover of a line or two, then tables
+    with pytest.raises(ParseError) as refused:
+        read_document(pdf, bounds=ReadingBounds(page_characters=50))
+    assert str(refused.value) == (
+        "sample.pdf:2: page 2 prints 203 characters; the reader stops at 50: not a budget table"
+    )
+
+
+def test_a_file_larger_than_allowed_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    pdf = lines_pdf(tmp_path / "big.pdf", 10)
+    size = pdf.stat().st_size
+    with pytest.raises(ParseError) as refused:
+        read_document(pdf, bounds=ReadingBounds(max_bytes=size - 1))
+    assert str(refused.value) == (
+        f"big.pdf: {size:,} bytes; the reader stops at {size - 1:,} (HUB_MAX_DOCUMENT_BYTES): "
+        "too large for a budget disclosure"
+    )
+
+
+def test_the_bounds_come_from_the_settings() -> None:
+    settings = Settings.from_env(
+        {
+            "HUB_MAX_DOCUMENT_BYTES": "1000",
+            "HUB_MAX_DOCUMENT_PAGES": "7",
+            "HUB_DOCUMENT_SECONDS": "2.5",
+            "HUB_DOCUMENT_MEMORY_MB": "300",
+        }
+    )
+    bounds = ReadingBounds.of(settings)
+    assert (bounds.max_bytes, bounds.max_pages, bounds.seconds, bounds.memory_mb) == (
+        1000,
+        7,
+        2.5,
+        300,
+    )
+    assert ReadingBounds() == ReadingBounds.of(Settings())
+
+
+def test_a_document_read_in_a_bounded_process_reads_as_it_does_here(tmp_path: Path) -> None:
+    pdf = write_sample(tmp_path)
+    here, there = read_document(pdf), read_bounded(pdf)
+    assert there.identity == here.identity
+    assert there.tables == here.tables
+    assert there.three_public == here.three_public
+    assert there.unread_tables == here.unread_tables
+
+
+def test_reading_longer_than_its_cpu_seconds_is_refused(busy: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(ParseError) as refused:
+        read_bounded(busy, bounds=ReadingBounds(seconds=1))
+    assert time.monotonic() - started < REFUSED_WITHIN
+    assert str(refused.value) == (
+        "busy.pdf: reading it takes more than 1 s of CPU time (HUB_DOCUMENT_SECONDS): not read"
+    )
+
+
+def test_reading_in_more_memory_than_allowed_is_refused(busy: Path) -> None:
+    with pytest.raises(ParseError) as refused:
+        read_bounded(busy, bounds=ReadingBounds(memory_mb=100))
+    assert str(refused.value) == (
+        "busy.pdf: reading it takes more than 100 MB of memory (HUB_DOCUMENT_MEMORY_MB): not read"
+    )
+
+
+def test_pairing_files_does_not_lay_out_a_hostile_pdf(hostile: dict[str, Path]) -> None:
+    started = time.monotonic()
+    assert not starts_with_table(hostile["48 KB"])
+    assert time.monotonic() - started < REFUSED_WITHIN
+
+
+_READ_AND_WAIT = """
+import sys
+from pathlib import Path
+from hub.parse.bounds import ReadingBounds
+from hub.parse.worker import read_bounded
+if __name__ == "__main__":
+    read_bounded(Path(sys.argv[1]), bounds=ReadingBounds(seconds=600))
+"""
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid``."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = set().union(*(_children(p) for p in frontier)) - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_the_reading_process_dies_with_its_parent(busy: Path, tmp_path: Path) -> None:
+    """A parent killed outright (kill -9) leaves no reader, fork server or resource tracker."""
+    script = tmp_path / "read_and_wait.py"
+    script.write_text(_READ_AND_WAIT)
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(busy)],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    try:
+        deadline = time.monotonic() + REFUSED_WITHIN
+        descendants: set[int] = set()
+        while time.monotonic() < deadline:
+            descendants = _descendants(parent.pid)
+            if len(descendants) >= 3:  # the resource tracker, the fork server, the reader
+                break
+            time.sleep(0.1)
+        assert len(descendants) >= 3
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + REFUSED_WITHIN
+        while time.monotonic() < deadline and any(_alive(p) for p in descendants):
+            time.sleep(0.1)
+        assert [p for p in descendants if _alive(p)] == []
+    finally:
+        if parent.poll() is None:
+            parent.kill()
