@@ -113,9 +113,9 @@ LIST_SIZES: dict[str, Size] = {
     "Department.disclosures": 10,  # one a year and scope
     # The catalog and the rollups over it.
     "Subject.ancestors": 3,  # 类 and 款 above a 项
-    "Subject.children": 50,
+    "Subject.children": 20,  # a 类 has up to 30 款, a 款 mostly under 10 项
     "Subject.descendants": 200,  # a 类's whole subtree
-    "RollupNode.children": 50,
+    "RollupNode.children": 20,  # as the catalog's: nested, about a 类's subtree
 }
 """How many items each list of objects is priced at. Lists of scalars cost 1 (their items
 are not objects that select further); every list of objects in the schema is listed here
