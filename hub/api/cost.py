@@ -2,11 +2,13 @@
 the document: each fragment's figures are computed once and reused wherever it is spread.
 
 Two checks. At validation, :func:`document_rule` refuses documents nested too deep, with too
-many aliases (counted as if every fragment were written out where it is spread), or whose
-selection sets repeat one response name or spread so many fragments that checking them for
-overlaps would take quadratic time. At execution, before any resolver runs,
-:func:`estimate_cost` prices the operation with its variables' values: every field costs 1
-times the sizes of the lists it repeats under (:data:`LIST_SIZES`).
+many aliases (counted as if every fragment were written out where it is spread), or that
+repeat a response name or spread fragments so often that graphql-core's check for
+overlapping fields would take quadratic time; its refusal stops validation before that check
+runs. At execution, before any resolver runs, :func:`estimate_cost` prices the operation with
+its variables' values: every field costs 1 times the sizes of the lists it repeats under
+(:data:`LIST_SIZES`). The answer's size is bounded while it is built
+(:mod:`hub.api.executor`), which also catches what these estimates underrate.
 """
 
 from __future__ import annotations
@@ -100,8 +102,8 @@ LIST_SIZES: dict[str, Size] = {
     "Disclosure.expenditureByFunction": TREE,
     "Disclosure.tree": TREE,
     "BudgetNode.children": 1,
-    # A disclosure's other lists: the corpus's largest, rounded up.
-    "Disclosure.sections": 100,  # 156 at most, 50 on average
+    # A disclosure's other lists: about the corpus's largest (in the comments).
+    "Disclosure.sections": 100,  # 156, 50 on average: a page of 100 proses is affordable
     "Disclosure.findings": 100,  # 87
     "Disclosure.incomeExpenditure": 100,  # 88
     "Disclosure.fiscalAppropriations": 100,  # 74
