@@ -166,6 +166,10 @@ class HubGraphQL(GraphQL[Context, None]):
         if sub_response.status_code is None and SERVICE_UNAVAILABLE in codes:
             sub_response.status_code = 503
             sub_response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        elif sub_response.status_code is None and "TIMEOUT" in codes:
+            # The schema's own deadline, checked between objects: the same answer as the
+            # HTTP timeout's, which cannot interrupt work that never waits.
+            sub_response.status_code = 503
         elif sub_response.status_code is None and codes and _clients_mistake(results, codes):
             sub_response.status_code = 400
         answer = _Answer(

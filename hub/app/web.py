@@ -124,7 +124,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         await database.dispose()
 
     limits = Limits(
-        max_cost=settings.max_query_cost, max_response_bytes=settings.max_response_bytes
+        max_cost=settings.max_query_cost,
+        max_response_bytes=settings.max_response_bytes,
+        seconds=settings.request_timeout,
     )
     schema = make_schema(limits, debug=settings.debug)
     folder = assets_dir(settings.assets_dir)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from graphql import get_introspection_query
 
 from hub.app.web import create_app
 from hub.config import Settings
@@ -257,3 +258,18 @@ async def test_a_variable_of_the_wrong_type_is_one_log_line(
     ]
     assert "\"POST /graphql\" 400 BAD_USER_INPUT: Variable '$id' has invalid value" in line
     assert "Traceback" not in caplog.text
+
+
+async def test_work_that_never_waits_is_stopped_by_the_request_timeout(database: Database) -> None:
+    """Introspection fifty times over touches no database: only the schema's own deadline,
+    set from HUB_REQUEST_TIMEOUT, can stop it; the answer is the HTTP timeout's, a 503."""
+    introspection = get_introspection_query()
+    fragments = introspection[introspection.index("fragment") :]
+    body = introspection[introspection.index("{") + 1 : introspection.index("fragment")]
+    body = body.strip().removesuffix("}")
+    query = "query {" + " ".join(f"a{i}: {body}" for i in range(50)) + "}" + fragments
+    settings = {"request_timeout": 0.01, "max_query_cost": 10**9, "response_cache": 0}
+    async with _client(database, **settings) as client:
+        response = await client.post("/graphql", json={"query": query})
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["extensions"] == {"code": "TIMEOUT"}
