@@ -27,9 +27,10 @@ __all__ = [
 
 MAX_AMOUNT_FEN = 10**15
 """The largest amount, either sign, of one figure: 10 万亿元 (1,000,000,000 万元). The largest
-figure of the corpus is 1,090,000 万元 (西南大学's income total); a province's whole budget is a
-few 万亿元. Sums of 9,000 figures this large still fit a BIGINT (:data:`hub.money.MAX_FEN`), so a
-rollup over every department of a year stays in range however its figures are spread."""
+figure of the corpus is 582,276.35 万元 (西南大学's 收入总计); a province's whole budget is a
+few 万亿元. A sum of 9,223 figures this large still fits a BIGINT (:data:`hub.money.MAX_FEN`):
+the sum of a province's departments does, whatever they print; a sum of more than that many
+figures at the bound is for the rollups to keep from overflowing."""
 MAX_INTEGER = 2**31 - 1
 """The largest INTEGER (a year, a line or page number) on PostgreSQL; SQLite's is larger."""
 

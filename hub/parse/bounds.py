@@ -31,8 +31,8 @@ __all__ = [
 
 PAGE_DRAWING = 20_000
 """The most a page may draw: its objects (those inside a form counted one by one) and, for a
-path, each of its segments. The busiest page of the corpus draws 6,509 (江苏省人大常委会办公厅
-2019, page 8); a budget table has no cause to draw three times as much."""
+path, each of its segments. The busiest page of the corpus draws 6,509 (江苏省高级人民法院 2019,
+page 8); a budget table has no cause to draw three times as much."""
 PAGE_CHARACTERS = 20_000
 """The most characters a page may print; the densest page of the corpus prints 2,156."""
 DOCUMENT_DRAWING = 500_000
