@@ -98,8 +98,13 @@ async def test_check_and_ingest_refuse_an_amount_past_the_bound_alike(
             "the department name '咸宁市经信\\x00局' holds a character no database keeps as "
             "written (a NUL, or half of a UTF-16 pair): not stored",
         ),
+        (
+            Overrides(fiscal_year=2**31),
+            "the fiscal year 2,147,483,648 is beyond the largest whole number the store keeps "
+            "there, 2,147,483,647: not stored",
+        ),
     ],
-    ids=["code too long", "name too long", "NUL"],
+    ids=["code too long", "name too long", "NUL", "year past an INTEGER"],
 )
 async def test_a_text_the_store_cannot_keep_is_refused_by_check_and_ingest_alike(
     database: Database, overrides: Overrides, message: str
