@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import hub.store.entities  # noqa: F401  (registers the tables on SQLModel.metadata)
+from hub.store.engine import take_over_sqlite_transactions
 
 target_metadata = SQLModel.metadata
 
@@ -26,10 +27,13 @@ def _configure(connection: Connection) -> None:
 
 
 async def _run_async(url: str) -> None:
-    # A plain engine: batch mode recreates SQLite tables, which foreign keys would block.
+    # Run by the alembic command itself (`hub db upgrade` hands over its own connection): the
+    # same one transaction, DDL included, as the hub's, and no foreign keys for batch mode.
     engine = create_async_engine(url)
+    if engine.dialect.name == "sqlite":
+        take_over_sqlite_transactions(engine, foreign_keys=False)
     try:
-        async with engine.connect() as connection:
+        async with engine.begin() as connection:
             await connection.run_sync(_configure)
     finally:
         await engine.dispose()
