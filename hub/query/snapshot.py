@@ -37,10 +37,17 @@ class Snapshot:
         self._turn = asyncio.Lock()
         self._opened: AbstractAsyncContextManager[AsyncSession] | None = None
         self._session: AsyncSession | None = None
+        self._closed = False
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self._turn:
+            if self._closed:
+                # A resolver still running after its request ended (a sibling failed): it gets
+                # a session of its own rather than a transaction nobody would close.
+                async with self.database.session() as session:
+                    yield session
+                return
             if self._session is None:
                 opened = self.database.snapshot()
                 self._session = await opened.__aenter__()
@@ -50,6 +57,7 @@ class Snapshot:
     async def close(self) -> None:
         """End the transaction (nothing was written) and give its connection back."""
         async with self._turn:
+            self._closed = True
             opened, self._opened, self._session = self._opened, None, None
             if opened is not None:
                 await opened.__aexit__(None, None, None)
