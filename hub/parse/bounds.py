@@ -11,10 +11,16 @@ reads (:mod:`hub.parse.worker`), so that whatever this count does not foresee is
 from __future__ import annotations
 
 import ctypes
+import io
+import zlib
 from dataclasses import dataclass
 from typing import NoReturn
 
 import pypdfium2.raw as pdfium_c
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 
 from hub.config import Settings
 from hub.parse.errors import ParseError
@@ -23,9 +29,11 @@ __all__ = [
     "DOCUMENT_CHARACTERS",
     "DOCUMENT_DRAWING",
     "PAGE_CHARACTERS",
+    "PAGE_CONTENT_BYTES",
     "PAGE_DRAWING",
     "ReadingBounds",
     "Tally",
+    "content_bytes",
     "page_drawing",
 ]
 
@@ -35,6 +43,10 @@ path, each of its segments. The busiest page of the corpus draws 6,509 (江苏�
 page 8); a budget table has no cause to draw three times as much."""
 PAGE_CHARACTERS = 20_000
 """The most characters a page may print; the densest page of the corpus prints 2,156."""
+PAGE_CONTENT_BYTES = 2_000_000
+"""The most bytes of drawing instructions a page's content may hold once inflated, counted
+before pdfium parses them (an object each: 800,000 lines take it 260 MB). The corpus's most is
+119,170 (江苏省高级人民法院 2019); 2,000,000 is some 140,000 of the shortest lines."""
 DOCUMENT_DRAWING = 500_000
 """The most all the pages of a document may draw together; the corpus's most, 53,132."""
 DOCUMENT_CHARACTERS = 500_000
@@ -52,6 +64,7 @@ class ReadingBounds:
     memory_mb: int = Settings.document_memory_mb
     page_drawing: int = PAGE_DRAWING
     page_characters: int = PAGE_CHARACTERS
+    page_content_bytes: int = PAGE_CONTENT_BYTES
     document_drawing: int = DOCUMENT_DRAWING
     document_characters: int = DOCUMENT_CHARACTERS
 
@@ -95,6 +108,17 @@ class Tally:
     name: str
     drawn: int = 0
     printed: int = 0
+
+    def content(self, number: int, size: int | None) -> None:
+        """Refuse page ``number`` where its content holds more than ``page_content_bytes``
+        (``size`` from :func:`content_bytes`; None where it could not be told)."""
+        limit = self.bounds.page_content_bytes
+        if size is not None and size > limit:
+            self.refuse(
+                number,
+                f"page {number} holds more than {limit:,} bytes of drawing instructions; the "
+                f"reader stops at {limit:,}",
+            )
 
     def drawing(self, number: int, page: ctypes.c_void_p) -> None:
         """Count what page ``number`` (from 1; ``page`` loaded by pdfium) draws; refuse it where
@@ -163,3 +187,46 @@ def page_drawing(page: ctypes.c_void_p, limit: int) -> tuple[int, bool]:
             if count > limit:
                 return count, False
     return count, True
+
+
+_CHUNK = 1 << 16
+
+
+def content_bytes(data: bytes, limit: int) -> list[int | None]:
+    """Page by page, how many bytes the PDF's content streams inflate to, the count stopped once
+    past ``limit`` (so no more than a chunk is ever held); None for a page whose content is
+    encoded otherwise than by Flate, or for every page where the file's pages cannot be listed
+    here (pdfium reads it, or says what is wrong with it)."""
+    try:
+        pages = list(PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data)))))
+        return [_inflated([resolve1(s) for s in page.contents], limit) for page in pages]
+    except Exception:  # pdfminer's many kinds: the pdfium count and the layout judge the file
+        return []
+
+
+def _inflated(streams: list[object], limit: int) -> int | None:
+    size = 0
+    for stream in streams:
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
+            return None
+        raw = stream.rawdata
+        if stream.decipher is not None:
+            if stream.objid is None or stream.genno is None:
+                return None
+            raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)
+        filters = [f for f, _ in stream.get_filters()]
+        if not filters:
+            size += len(raw)
+        elif len(filters) == 1 and filters[0] in LITERALS_FLATE_DECODE:
+            inflating = zlib.decompressobj()
+            try:
+                while raw and size <= limit:
+                    size += len(inflating.decompress(raw, _CHUNK))
+                    raw = inflating.unconsumed_tail
+            except zlib.error:
+                return None  # damaged: the reader's own way with it decides
+        else:
+            return None
+        if size > limit:
+            return size
+    return size

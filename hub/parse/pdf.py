@@ -23,7 +23,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page as PlumberPage
 
-from hub.parse.bounds import ReadingBounds
+from hub.parse.bounds import ReadingBounds, content_bytes
 from hub.parse.cells import AMOUNT, comparable
 from hub.parse.errors import ParseError
 from hub.parse.model import Source
@@ -263,7 +263,9 @@ def starts_with_table(path: Path, pages: int = 1, bounds: ReadingBounds | None =
         document = pdfium.PdfDocument(path)
         try:
             tally = bounds.tally(path.name)
+            sizes = content_bytes(path.read_bytes(), bounds.page_content_bytes)
             for index in range(min(pages, len(document))):
+                tally.content(index + 1, sizes[index] if len(sizes) == len(document) else None)
                 page = document[index]  # held: closing it frees what ``raw`` points at
                 tally.drawing(index + 1, page.raw)
         finally:
@@ -330,8 +332,12 @@ def _first_pass(source: Source, bounds: ReadingBounds) -> _FirstPass:
     try:
         bounds.check_pages(source.name, len(pdf))
         tally = bounds.tally(source.name)
+        sizes = content_bytes(source.data, bounds.page_content_bytes)
+        if len(sizes) != len(pdf):
+            sizes = [None] * len(pdf)  # pages listed otherwise than pdfium lists them
         governing: bool | None = None  # whether the table going on is one the hub models
         for index in range(len(pdf)):
+            tally.content(index + 1, sizes[index])  # before pdfium parses what it holds
             page = pdf[index]
             tally.drawing(index + 1, page.raw)
             text = page.get_textpage()

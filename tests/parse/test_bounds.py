@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from hub.config import Settings
-from hub.parse.bounds import PAGE_DRAWING, ReadingBounds
+from hub.parse.bounds import PAGE_DRAWING, ReadingBounds, content_bytes
 from hub.parse.errors import ParseError
 from hub.parse.pdf import starts_with_table
 from hub.parse.reader import read_document
 from hub.parse.worker import read_bounded
-from tests.parse.hostile_pdfs import LARGER, MANY_PAGES, SMALL, lines_pdf
+from tests.parse.hostile_pdfs import LARGER, LINE, MANY_PAGES, SMALL, lines_pdf, write_pdf
 from tests.parse.sample_pdf import write_sample
 
 REFUSED_WITHIN = 20.0
@@ -51,31 +51,52 @@ def test_the_hostile_pdfs_are_as_small_as_reported(hostile: dict[str, Path]) -> 
     assert sizes == {"22 KB": 22, "48 KB": 48, "225 KB": 225}
 
 
+_TOO_MUCH_CONTENT = (
+    "page 1 holds more than 2,000,000 bytes of drawing instructions; the reader stops at "
+    "2,000,000: not a budget table"
+)
+_TOO_MANY_OBJECTS = (
+    f"page 1 draws {MANY_PAGES[1]:,} objects; the reader stops at {PAGE_DRAWING:,}: not a "
+    "budget table"
+)
+
+
 @pytest.mark.parametrize(
-    ("name", "drawn"),
-    [("22 KB", SMALL), ("48 KB", LARGER), ("225 KB", MANY_PAGES[1])],
+    ("name", "message"),
+    [("22 KB", _TOO_MUCH_CONTENT), ("48 KB", _TOO_MUCH_CONTENT), ("225 KB", _TOO_MANY_OBJECTS)],
 )
 def test_a_hostile_pdf_is_refused_in_seconds_naming_its_page(
-    hostile: dict[str, Path], name: str, drawn: int
+    hostile: dict[str, Path], name: str, message: str
 ) -> None:
     started = time.monotonic()
     with pytest.raises(ParseError) as refused:
         read_bounded(hostile[name])
     assert time.monotonic() - started < REFUSED_WITHIN
-    assert str(refused.value) == (
-        f"{hostile[name].name}:1: page 1 draws {drawn:,} objects; the reader stops at "
-        f"{PAGE_DRAWING:,}: not a budget table"
-    )
+    assert str(refused.value) == f"{hostile[name].name}:1: {message}"
 
 
-def test_the_hostile_pdfs_are_refused_within_a_few_hundred_megabytes(
-    hostile: dict[str, Path],
+@pytest.mark.parametrize("name", ["22 KB", "48 KB", "225 KB"])
+def test_the_hostile_pdfs_are_refused_within_two_hundred_megabytes(
+    hostile: dict[str, Path], name: str
 ) -> None:
-    """Under address-space limits a reader that built the pages' objects would exceed: the
-    refusal is the count's, not the memory limit's."""
-    for name, memory_mb in (("22 KB", 400), ("48 KB", 800), ("225 KB", 200)):
-        with pytest.raises(ParseError, match=r":1: page 1 draws [\d,]+ objects"):
-            read_bounded(hostile[name], bounds=ReadingBounds(memory_mb=memory_mb))
+    """Under an address-space limit a reader that built the pages' objects would exceed many
+    times over: the refusal is the counts', not the memory limit's."""
+    with pytest.raises(ParseError, match=r":1: page 1 (holds|draws) "):
+        read_bounded(hostile[name], bounds=ReadingBounds(memory_mb=200))
+
+
+def test_content_written_without_compression_is_counted_as_it_stands(tmp_path: Path) -> None:
+    pdf = write_pdf(tmp_path / "plain.pdf", [LINE * 150_000], compress=False)
+    with pytest.raises(ParseError) as refused:
+        read_document(pdf)
+    assert str(refused.value) == f"plain.pdf:1: {_TOO_MUCH_CONTENT}"
+
+
+def test_what_a_page_holds_is_counted_without_inflating_it_whole(hostile: dict[str, Path]) -> None:
+    data = hostile["48 KB"].read_bytes()
+    assert content_bytes(data, 10**9) == [len(LINE) * LARGER]
+    [stopped] = content_bytes(data, 100_000)
+    assert 100_000 < stopped <= 100_000 + 2**16
 
 
 def test_a_pdf_with_more_pages_than_allowed_is_refused(tmp_path: Path) -> None:
