@@ -75,7 +75,10 @@ def _section(report: dict[str, Any], name: str, run: Callable[..., Section], *ar
         return
     started = time.perf_counter()
     print(f"== {name}", file=sys.stderr, flush=True)
-    section = run(*args)
+    try:
+        section = run(*args)
+    except Exception as exc:  # a section that cannot finish is a broken invariant, not the end
+        section = Section(broken=[f"the section failed: {type(exc).__name__}: {exc}"])
     report["sections"][name] = {
         "figures": section.figures,
         "broken": section.broken,
