@@ -62,12 +62,15 @@ def read_bounded(
     child.start()
     sending.close()  # the child holds the other end: its death is an end of file here
     answer: tuple[object, ...] | None = None
+    wall = bounds.seconds * WALL_FACTOR + _GRACE_SECONDS
     try:
-        if receiving.poll(bounds.seconds * WALL_FACTOR + _GRACE_SECONDS):
+        if receiving.poll(wall):
             try:
                 answer = receiving.recv()
             except EOFError:
                 answer = None  # it died before it answered
+        else:
+            answer = ("late", wall)
     finally:
         receiving.close()
         child.join(timeout=1)
@@ -116,7 +119,9 @@ def _document(
     time = f"more than {bounds.seconds:g} s of CPU time (HUB_DOCUMENT_SECONDS)"
     if answer is not None and answer[0] == "memory":
         reason = f"reading it takes {memory}"
-    elif exitcode in (-signal.SIGXCPU, -signal.SIGKILL) or exitcode is None:
+    elif answer is not None and answer[0] == "late":
+        reason = f"reading it takes longer than {answer[1]:g} s (HUB_DOCUMENT_SECONDS × 4, and 10)"
+    elif exitcode == -signal.SIGXCPU or exitcode is None:
         reason = f"reading it takes {time}"
     elif exitcode < 0:  # a library that cannot allocate may abort rather than raise
         reason = (
@@ -151,11 +156,16 @@ def die_with_parent() -> None:
 def _limit(bounds: ReadingBounds) -> None:
     """Bound this process: address space, and CPU seconds (SIGXCPU at the soft limit ends it,
     SIGKILL at the hard one should it be caught)."""
-    memory = bounds.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     used = resource.getrusage(resource.RUSAGE_SELF)
     seconds = math.ceil(used.ru_utime + used.ru_stime + bounds.seconds)
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    for kind, soft, hard in (
+        (resource.RLIMIT_AS, bounds.memory_mb * 1024 * 1024, bounds.memory_mb * 1024 * 1024),
+        (resource.RLIMIT_CPU, seconds, seconds + 5),
+    ):
+        _, ceiling = resource.getrlimit(kind)
+        if ceiling != resource.RLIM_INFINITY:  # a limit set from outside stays the stricter
+            soft, hard = min(soft, ceiling), min(hard, ceiling)
+        resource.setrlimit(kind, (soft, hard))
 
 
 def _read_in_child(

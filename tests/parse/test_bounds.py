@@ -274,3 +274,33 @@ def test_the_reading_process_dies_with_its_parent(busy: Path, tmp_path: Path) ->
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+@pytest.mark.parametrize(
+    ("answer", "exitcode", "message"),
+    [
+        (
+            ("late", 14.0),
+            -signal.SIGKILL,
+            "x.pdf: reading it takes longer than 14 s (HUB_DOCUMENT_SECONDS × 4, and 10): not read",
+        ),
+        (
+            None,
+            -signal.SIGABRT,
+            "x.pdf: the reader was stopped by SIGABRT: reading it takes more than 1,024 MB of "
+            "memory (HUB_DOCUMENT_MEMORY_MB) or more than 120 s of CPU time "
+            "(HUB_DOCUMENT_SECONDS), or the file breaks the reader: not read",
+        ),
+        (None, 3, "x.pdf: the reader stopped with exit status 3: not read"),
+        (("failed", "KeyError: 'Root'"), 0, "x.pdf: cannot be read: KeyError: 'Root'"),
+    ],
+    ids=["too long in wall time", "aborted", "exit status", "failed"],
+)
+def test_how_a_reader_ended_is_said_in_one_line(
+    answer: tuple[object, ...] | None, exitcode: int, message: str
+) -> None:
+    from hub.parse.worker import _document
+
+    with pytest.raises(ParseError) as refused:
+        _document(Path("x.pdf"), answer, exitcode, ReadingBounds())
+    assert str(refused.value) == message
