@@ -1,7 +1,9 @@
 """The relational model of disclosures and classification trees (SQLModel tables).
 
 Money columns hold integers of fen (分) in BIGINT; a NULL amount is a blank cell, which is not
-the same as a printed 0.00.
+the same as a printed 0.00. Text columns take their lengths from :class:`hub.check.storable.Length`,
+the limits a document is checked against before it is loaded: SQLite would keep a longer text where
+PostgreSQL refuses it, and the hub answers alike on both.
 """
 
 from __future__ import annotations
