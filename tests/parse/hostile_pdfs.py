@@ -7,19 +7,34 @@ import zlib
 from pathlib import Path
 
 
-def write_pdf(path: Path, contents: list[bytes], compress: bool = True) -> Path:
-    """A PDF with one page per content stream, nothing else on them (no fonts, no text)."""
+def write_pdf(
+    path: Path, contents: list[bytes], compress: bool = True, form: bytes | None = None
+) -> Path:
+    """A PDF with one page per content stream, nothing else on them (no fonts, no text); with
+    ``form``, a form XObject ``/F0`` of that content every page may draw (``/F0 Do``)."""
     pages = len(contents)
+    first_page = 4 if form is not None else 3
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids ["
-        + b" ".join(f"{3 + 2 * i} 0 R".encode() for i in range(pages))
+        + b" ".join(f"{first_page + 2 * i} 0 R".encode() for i in range(pages))
         + f"] /Count {pages} >>".encode(),
     ]
+    resources = b""
+    if form is not None:
+        objects.append(
+            f"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Length {len(form)} >>\n"
+            "stream\n".encode()
+            + form
+            + b"\nendstream"
+        )
+        resources = b" /Resources << /XObject << /F0 3 0 R >> >>"
     for i, content in enumerate(contents):
         objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
-            ">>".encode()
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents "
+            f"{first_page + 1 + 2 * i} 0 R".encode()
+            + resources
+            + b" >>"
         )
         data = zlib.compress(content, 9) if compress else content
         filters = b" /Filter /FlateDecode" if compress else b""

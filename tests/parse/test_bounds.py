@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hub.config import Settings
-from hub.parse.bounds import PAGE_DRAWING, ReadingBounds, content_bytes
+from hub.parse.bounds import PAGE_DRAWING, ReadingBounds, content_bytes, page_drawing
 from hub.parse.errors import ParseError
 from hub.parse.pdf import starts_with_table
 from hub.parse.reader import read_document
@@ -167,3 +167,26 @@ def test_pairing_files_does_not_lay_out_a_hostile_pdf(hostile: dict[str, Path]) 
     started = time.monotonic()
     assert not starts_with_table(hostile["48 KB"])
     assert time.monotonic() - started < REFUSED_WITHIN
+
+
+def test_what_a_form_draws_is_counted_each_time_the_page_draws_it(tmp_path: Path) -> None:
+    """Fifty objects on the page (pdfium's own count), each a form of 300 lines: 30,050."""
+    pdf = write_pdf(tmp_path / "form.pdf", [b"/F0 Do\n" * 50], form=LINE * 300)
+    with pytest.raises(ParseError) as refused:
+        read_document(pdf)
+    assert str(refused.value) == (
+        "form.pdf:1: page 1 draws more than 20,000 objects and path segments; the reader stops "
+        "at 20,000: not a budget table"
+    )
+    assert _drawing(pdf) == (30_050, True)
+
+
+def _drawing(pdf: Path) -> tuple[int, bool]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        return page_drawing(page.raw, 10**9)
+    finally:
+        document.close()
