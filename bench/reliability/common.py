@@ -18,10 +18,21 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from bench.harness import _free_port, _rss_mb
+from bench.harness import _free_port
 from hub.store.engine import Database
 
-__all__ = ["ROOT", "SEED", "Section", "Served", "hub", "hub_env", "served", "state"]
+__all__ = [
+    "ROOT",
+    "SEED",
+    "Section",
+    "Served",
+    "group",
+    "hub",
+    "hub_env",
+    "rss_kb",
+    "served",
+    "state",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "fixtures" / "disclosures" / "000_704427f805e11eeb.txt"
@@ -68,7 +79,7 @@ class Served:
 
     @property
     def rss_mb(self) -> float:
-        return _rss_mb(self.process.pid)
+        return round(rss_kb(self.process.pid) / 1024, 1)
 
     def tracebacks(self) -> int:
         return self.log.read_text(errors="replace").count("Traceback (most recent call last)")
@@ -113,6 +124,30 @@ def served(url: str, folder: Path, **extra: str) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def group(pgid: int) -> list[int]:
+    """The processes alive in a process group (zombies not counted)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                alive.append(int(entry.name))
+    return alive
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 _TABLES = (

@@ -14,26 +14,12 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from bench.reliability.common import ROOT, SEED, Section, hub, hub_env, state
+from bench.reliability.common import ROOT, SEED, Section, group, hub, hub_env, state
 
 __all__ = ["concurrent_ingests", "kill_trials"]
 
 NewDatabase = Callable[[], AbstractContextManager[str]]
 """A new, empty database's URL, dropped afterwards."""
-
-
-def _group(pgid: int) -> list[int]:
-    """The processes still alive in a process group."""
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                alive.append(int(entry.name))
-    return alive
 
 
 def _killed(command: list[str], url: str, after: float) -> tuple[bool, int]:
@@ -54,7 +40,7 @@ def _killed(command: list[str], url: str, after: float) -> tuple[bool, int]:
         process.send_signal(signal.SIGKILL)
     process.wait()
     time.sleep(1)
-    orphans = len(_group(process.pid))
+    orphans = len(group(process.pid))
     if orphans:
         os.killpg(process.pid, signal.SIGKILL)  # leave nothing behind for the next trial
     return running, orphans
