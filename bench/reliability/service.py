@@ -7,14 +7,15 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy.engine import make_url
 
-from bench.harness import WRK_SCRIPT, _free_port, _wrk
+from bench.harness import WRK_SCRIPT, _wrk
 from bench.reliability.common import Section, Served
+from tests.app.relay import Relay
 
 __all__ = ["Cut", "outage", "soak"]
 
@@ -22,69 +23,30 @@ QUERY = '{ rollup(scheme: FUNCTIONAL, year: 2023, code: "215") { total departmen
 
 
 class Cut:
-    """A TCP relay between the hub and PostgreSQL that can be cut: while cut, every
-    connection through it is dropped and new ones are refused, as when the server restarts."""
+    """The tests' relay between the hub and PostgreSQL, run in a thread of its own so that
+    the suite can cut it (open connections dropped, new ones refused, as when the server
+    restarts) and restore it while it loads the hub."""
 
     def __init__(self, url: str) -> None:
-        parsed = make_url(url)
-        self.target = (parsed.host or "127.0.0.1", parsed.port or 5432)
-        self.port = _free_port()
-        self.url = parsed.set(host="127.0.0.1", port=self.port).render_as_string(
-            hide_password=False
-        )
-        self.open = True
-        self.writers: set[asyncio.StreamWriter] = set()
+        self.relay = Relay(url)
         self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.ready.wait()
+        self._call(self.relay.start())
+        self.url = self.relay.url
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.server = self.loop.run_until_complete(
-            asyncio.start_server(self._client, "127.0.0.1", self.port)
-        )
-        self.ready.set()
-        self.loop.run_forever()
-
-    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if not self.open:
-            writer.close()
-            return
-        try:
-            upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.close()
-            return
-        self.writers |= {writer, upstream_writer}
-
-        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-            try:
-                while data := await source.read(65536):
-                    sink.write(data)
-                    await sink.drain()
-            except (OSError, asyncio.IncompleteReadError):
-                pass
-            finally:
-                sink.close()
-
-        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
-        self.writers -= {writer, upstream_writer}
+    def _call(self, step: Coroutine[Any, Any, None]) -> None:
+        asyncio.run_coroutine_threadsafe(step, self.loop).result(timeout=30)
 
     def cut(self) -> None:
-        def drop() -> None:
-            self.open = False
-            for writer in list(self.writers):
-                writer.transport.abort()
-
-        self.loop.call_soon_threadsafe(drop)
+        self._call(self.relay.stop())
 
     def restore(self) -> None:
-        self.loop.call_soon_threadsafe(setattr, self, "open", True)
+        self._call(self.relay.start())
 
     def close(self) -> None:
-        self.cut()
+        if self.relay.server is not None:
+            self.cut()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
 
@@ -140,6 +102,7 @@ def outage(served: Served, cut: Cut, seconds: float) -> Section:
         )
     )
     section.figures = result
+    section.figures["tracebacks_logged"] = served.tracebacks()
     for phase, counts in result["statuses"].items():
         bad = {
             k: v for k, v in counts.items() if not k.startswith(("200", "503 SERVICE_UNAVAILABLE"))
