@@ -81,27 +81,34 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_creates_an_empty_database_and_answers_health(tmp_path: Path) -> None:
+def _serving(cwd: Path) -> tuple[subprocess.Popen[str], int, httpx.Response]:
+    """`hub serve` on a free port, no HUB_ settings, once /health answers: the process, its
+    port and that first answer."""
     port = _free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     server = subprocess.Popen(
         [sys.executable, "-m", "hub", "serve", "--port", str(port)],
-        cwd=tmp_path,
+        cwd=cwd,
         env=environ,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return server, port, httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+        except httpx.TransportError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                output, _ = server.communicate()
+                raise AssertionError(f"hub serve did not come up: {output}") from None
+            time.sleep(0.2)
+
+
+def test_serve_creates_an_empty_database_and_answers_health(tmp_path: Path) -> None:
+    server, _, response = _serving(tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stdout.read() if server.stdout else ""
-                assert time.monotonic() < deadline, "hub serve did not come up in 60 s"
-                time.sleep(0.2)
         assert response.status_code == 200
         assert response.json()["database"] == {
             "backend": "sqlite",
@@ -288,26 +295,8 @@ def test_served_a_long_query_string_is_answered_and_a_refusal_logged_in_one_line
 ) -> None:
     from urllib.parse import urlencode
 
-    port = _free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "hub", "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server, port, _ = _serving(tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stdout.read() if server.stdout else ""
-                assert time.monotonic() < deadline, "hub serve did not come up in 60 s"
-                time.sleep(0.2)
         # 90,000 bytes: over the 65,535 of a URL uvicorn's default parser takes, under the
         # default HUB_MAX_REQUEST_BYTES (100,000).
         query = urlencode({"query": "{ version #" + "#" * 29_990 + "\n}"})
