@@ -84,16 +84,17 @@ def _imported_by_main() -> list[str]:
     """The modules the main script has imported names from (``hub.app.cli`` for ``hub``).
 
     A child of the fork server runs the main script again (as ``__mp_main__``) before the
-    reading starts, when that script is a file (``hub``, ``pytest``); Python 3.11's server does
-    not keep it loaded for them (``main_path`` never reaches it). With what the script imports
-    loaded in the server, running it again costs each child next to nothing instead of the
-    second it takes to import the CLI."""
+    reading starts, a file (``hub``, ``pytest``) or a module (``python -m hub``) alike; Python
+    3.11's server does not keep it loaded for them. With what the script imports loaded in the
+    server, running it again costs each child next to nothing instead of the half second it
+    takes to import the CLI."""
     main = sys.modules.get("__main__")
-    if main is None or getattr(main, "__spec__", None) is not None:
-        return []  # python -m …: the children do not run it again
+    if main is None:
+        return []
     names = {
         value.__name__ if isinstance(value, type(sys)) else getattr(value, "__module__", None)
-        for value in vars(main).values()
+        for name, value in vars(main).items()
+        if not name.startswith("__")  # the module's own (its spec, its loader)
     }
     return sorted(n for n in names if isinstance(n, str) and n not in {"__main__", "builtins"})
 

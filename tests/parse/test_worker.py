@@ -154,3 +154,23 @@ def test_how_a_reader_ended_is_said_in_one_line(
     with pytest.raises(ParseError) as refused:
         _document(Path("x.pdf"), answer, exitcode, ReadingBounds())
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("spec", [None, "hub.__main__"])
+def test_what_the_main_script_imports_is_loaded_in_the_fork_server(
+    monkeypatch: pytest.MonkeyPatch, spec: str | None
+) -> None:
+    """Each reader runs the main script again, a file (`hub`) or a module (`python -m hub`):
+    what it imports is loaded once in the fork server, not in every reader."""
+    import types
+    from importlib.machinery import ModuleSpec
+
+    from hub.app.cli import main as cli_main
+    from hub.parse import worker
+
+    script = types.ModuleType("__main__")
+    script.__spec__ = ModuleSpec(spec, None) if spec else None
+    script.main = cli_main  # type: ignore[attr-defined]
+    script.os = os  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    assert worker._imported_by_main() == ["hub.app.cli", "os"]
