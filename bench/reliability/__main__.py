@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import tempfile
 import time
@@ -26,7 +27,7 @@ from bench.reliability.abuse import abuse, query_bombs
 from bench.reliability.common import SEED, Section, hub, served
 from bench.reliability.crashes import concurrent_ingests, kill_trials
 from bench.reliability.documents import document_bombs, mutants
-from bench.reliability.service import Cut, outage, soak
+from bench.reliability.service import Cut, outage, restart, soak
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,12 @@ def _section(report: dict[str, Any], name: str, run: Callable[..., Section], *ar
         print(f"   BROKEN: {line}", file=sys.stderr, flush=True)
 
 
-def run(size: str, backends: list[str], only: tuple[str, ...] = SECTIONS) -> dict[str, Any]:
+def run(
+    size: str,
+    backends: list[str],
+    only: tuple[str, ...] = SECTIONS,
+    restart_command: str | None = None,
+) -> dict[str, Any]:
     plan = PLANS[size]
     report: dict[str, Any] = {"size": size, "machine": machine(), "sections": {}, "only": only}
     with tempfile.TemporaryDirectory() as scratch:
@@ -118,6 +124,12 @@ def run(size: str, backends: list[str], only: tuple[str, ...] = SECTIONS) -> dic
                             )  # fmt: skip
                     finally:
                         cut.close()
+                    if restart_command:
+                        with served(url, folder) as hub_served:
+                            _section(
+                                report, "postgresql: restart", restart, hub_served,
+                                shlex.split(restart_command), plan.outage_seconds,
+                            )  # fmt: skip
             _section(
                 report, f"{backend}: kill -9", kill_trials, backend, new_database, corpus,
                 plan.ingest_kills, plan.migration_kills,
@@ -169,12 +181,18 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(PLANS), default="small")
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument(
+        "--restart-postgres",
+        metavar="COMMAND",
+        help="also restart PostgreSQL under load with this command "
+        "(e.g. 'pg_ctlcluster 15 main restart'); it restarts the server for everyone on it",
+    )
+    parser.add_argument(
         "--only", action="append", choices=SECTIONS, help="repeat for several (default: all)"
     )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "results")
     args = parser.parse_args()
     backends = args.backend or ["sqlite", "postgresql"]
-    report = run(args.size, backends, tuple(args.only or SECTIONS))
+    report = run(args.size, backends, tuple(args.only or SECTIONS), args.restart_postgres)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"reliability-{args.size}"
     stem.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False))

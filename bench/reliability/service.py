@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from bench.harness import WRK_SCRIPT, _wrk
 from bench.reliability.common import Section, Served
 from tests.app.relay import Relay
 
-__all__ = ["Cut", "outage", "soak"]
+__all__ = ["Cut", "outage", "restart", "soak"]
 
 QUERY = '{ rollup(scheme: FUNCTIONAL, year: 2023, code: "215") { total departmentCount } }'
 
@@ -51,7 +52,11 @@ class Cut:
         self.thread.join(timeout=5)
 
 
-async def _load(base: str, phases: list[tuple[str, float]], on_phase: Any) -> dict[str, Any]:
+Phase = tuple[str, Callable[[], Awaitable[object]]]
+"""A phase of a load: its name, and what happens in it (the load goes on meanwhile)."""
+
+
+async def _load(base: str, phases: list[Phase]) -> dict[str, Any]:
     """Four clients asking without pause; statuses by phase; when the first fresh answer (a
     query the cache cannot hold: a new alias each time) came after the last phase began."""
     statuses: dict[str, Counter[str]] = {name: Counter() for name, _ in phases}
@@ -78,31 +83,24 @@ async def _load(base: str, phases: list[tuple[str, float]], on_phase: Any) -> di
                     recovered.append(time.perf_counter() - current["since"])
 
     tasks = [asyncio.ensure_future(client()) for _ in range(4)]
-    for name, seconds in phases:
+    seconds = {}
+    for name, happen in phases:
         current.update(phase=name, since=time.perf_counter())
-        on_phase(name)
-        await asyncio.sleep(seconds)
+        await happen()
+        seconds[name] = round(time.perf_counter() - current["since"], 1)
     stop = True
     await asyncio.gather(*tasks)
     return {
         "statuses": {name: dict(counts) for name, counts in statuses.items()},
+        "seconds": seconds,
         "recovered_after_ms": round(recovered[0] * 1000) if recovered else None,
     }
 
 
-def outage(served: Served, cut: Cut, seconds: float) -> Section:
-    """Load, then the database away for ``seconds``, then back."""
-    section = Section()
-    actions = {"before": lambda: None, "outage": cut.cut, "after": cut.restore}
-    result = asyncio.run(
-        _load(
-            served.base,
-            [("before", seconds), ("outage", seconds), ("after", seconds)],
-            lambda name: actions[name](),
-        )
-    )
-    section.figures = result
-    section.figures["tracebacks_logged"] = served.tracebacks()
+def _judged(served: Served, result: dict[str, Any]) -> Section:
+    """Only 200 or 503 SERVICE_UNAVAILABLE while the database is away, all 200 before, and a
+    fresh answer once it is back."""
+    section = Section(figures={**result, "tracebacks_logged": served.tracebacks()})
     for phase, counts in result["statuses"].items():
         bad = {
             k: v for k, v in counts.items() if not k.startswith(("200", "503 SERVICE_UNAVAILABLE"))
@@ -115,6 +113,38 @@ def outage(served: Served, cut: Cut, seconds: float) -> Section:
         set(result["statuses"]["before"]) == {"200"}, f"before: {result['statuses']['before']}"
     )
     return section
+
+
+def outage(served: Served, cut: Cut, seconds: float) -> Section:
+    """Load, then the database away for ``seconds`` (the relay cut), then back."""
+
+    async def cut_for_a_while() -> None:
+        cut.cut()
+        await asyncio.sleep(seconds)
+
+    async def restored() -> None:
+        cut.restore()
+        await asyncio.sleep(seconds)
+
+    phases = [("before", lambda: asyncio.sleep(seconds)), ("outage", cut_for_a_while)]
+    return _judged(served, asyncio.run(_load(served.base, [*phases, ("after", restored)])))
+
+
+def restart(served: Served, command: list[str], seconds: float) -> Section:
+    """Load, then PostgreSQL itself restarted by ``command`` (the phase lasts as long as the
+    command), then ``seconds`` more."""
+
+    async def restarting() -> None:
+        done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)}: {done.stderr.strip()}")
+
+    phases: list[Phase] = [
+        ("before", lambda: asyncio.sleep(seconds)),
+        ("restart", restarting),
+        ("after", lambda: asyncio.sleep(seconds)),
+    ]
+    return _judged(served, asyncio.run(_load(served.base, phases)))
 
 
 def soak(served: Served, query: str, windows: int, seconds: int, folder: Path) -> Section:
