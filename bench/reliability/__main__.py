@@ -63,6 +63,7 @@ SECTIONS = (
     "abuse",
     "query bombs",
     "outage",
+    "restart",
     "kill",
     "concurrent",
     "document bombs",
