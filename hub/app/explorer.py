@@ -213,6 +213,7 @@ def routes(
     environment = Environment(
         loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(), enable_async=False
     )
+    echarts_integrity = find_asset("echarts").files[0].integrity
     environment.filters["amount"] = _amount
     environment.filters["label"] = lambda value, kind: _label(kind, value)
     environment.filters["json"] = lambda value: Markup(
@@ -238,7 +239,7 @@ def routes(
             t=page.t,
             url=page.url,
             echarts=assets.get("echarts"),
-            echarts_integrity=find_asset("echarts").files[0].integrity,
+            echarts_integrity=echarts_integrity,
             nonce=csp_nonce(page.request),
             ide=graphiql,
             **values,

@@ -104,27 +104,22 @@ def storable_findings(document: Document, findings: list[Finding]) -> list[Findi
         if text.text is None:
             continue
         if text.longest is not None and len(text.text) > text.longest:
-            found.append(
-                Finding(
-                    rule="store.text",
-                    severity=Severity.ERROR,
-                    table=text.table,
-                    line=text.line,
-                    message=f"{text.what} {_shown(text.text)} has {len(text.text):,} characters; "
-                    f"the store keeps {text.longest}: not stored",
-                )
-            )
+            reason = f"has {len(text.text):,} characters; the store keeps {text.longest}"
         elif "\x00" in text.text or not _encodable(text.text):
-            found.append(
-                Finding(
-                    rule="store.text",
-                    severity=Severity.ERROR,
-                    table=text.table,
-                    line=text.line,
-                    message=f"{text.what} {_shown(text.text)} holds a character no database "
-                    "keeps as written (a NUL, or half of a UTF-16 pair): not stored",
-                )
+            reason = (
+                "holds a character no database keeps as written (a NUL, or half of a UTF-16 pair)"
             )
+        else:
+            continue
+        found.append(
+            Finding(
+                rule="store.text",
+                severity=Severity.ERROR,
+                table=text.table,
+                line=text.line,
+                message=f"{text.what} {_shown(text.text)} {reason}: not stored",
+            )
+        )
     for amount in _amounts(document, findings):
         if amount.fen is not None and abs(amount.fen) > amount.bound:
             found.append(
