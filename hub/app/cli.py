@@ -6,14 +6,15 @@ import asyncio
 import json
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from hub import __version__
 from hub.app.assets import (
@@ -45,6 +46,8 @@ from hub.store.migrate import (
 )
 
 __all__ = ["main"]
+
+T = TypeVar("T")
 
 cli = typer.Typer(
     help="Budget Hub: a GraphQL data hub for department budget disclosures (部门预算公开).",
@@ -343,6 +346,24 @@ async def _ingest(url: str, paths: list[Path], overrides: Overrides) -> list[Out
         await database.dispose()
 
 
+def _when_unlocked(run: Callable[[], T]) -> T:
+    """``run``, again if SQLite said "database is locked" at once (SQLITE_BUSY that no busy
+    timeout waits out, seen now and then when several first runs start together on one new
+    file). A load is one transaction per document and the same bytes load once, so running
+    again only finishes what the first attempt did not."""
+    for attempt in range(_LOCKED_ATTEMPTS):
+        try:
+            return run()
+        except OperationalError as exc:
+            if "database is locked" not in str(exc) or attempt == _LOCKED_ATTEMPTS - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+_LOCKED_ATTEMPTS = 3
+
+
 def _summary(outcome: Outcome) -> str:
     summary = outcome.summary
     assert summary is not None
@@ -398,9 +419,13 @@ def ingest(
     becomes a new version. Exits non-zero if any file failed; the others still load.
     """
     settings = _settings(database)
-    _prepare(settings.database_url)
     overrides = _overrides(year, region_name, region_code, department_code, department_name, scope)
-    if not _report_ingest(asyncio.run(_ingest(settings.database_url, paths, overrides))):
+
+    def run() -> list[Outcome]:
+        _prepare(settings.database_url)
+        return asyncio.run(_ingest(settings.database_url, paths, overrides))
+
+    if not _report_ingest(_when_unlocked(run)):
         raise typer.Exit(1)
 
 
