@@ -328,13 +328,13 @@ def _overrides(
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[Path], None]]:
+def _progress(total: int) -> Iterator[Callable[[Outcome], None]]:
     """A progress bar on a terminal's stderr; nothing when stderr is a file or pipe."""
     from rich.progress import Progress
 
     with Progress(disable=not sys.stderr.isatty(), transient=True) as progress:
         task = progress.add_task("Reading", total=total)
-        yield lambda path: progress.update(task, advance=1, description=path.name)
+        yield lambda outcome: progress.update(task, advance=1, description=outcome.path.name)
 
 
 async def _ingest(url: str, paths: list[Path], overrides: Overrides) -> list[Outcome]:

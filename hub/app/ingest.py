@@ -203,7 +203,7 @@ def check_files(
     paths: Iterable[Path],
     overrides: Overrides,
     catalog: Catalog,
-    advance: Callable[[Path], None] = lambda _: None,
+    advance: Callable[[Outcome], None] = lambda _: None,
     bounds: ReadingBounds | None = None,
 ) -> list[Outcome]:
     """Parse and check each file, each read within ``bounds`` (by default the settings');
@@ -217,7 +217,7 @@ def check_files(
             else _read(item, overrides, Catalogs.of(catalog), bounds)
         )
         outcomes.append(read)
-        advance(read.path)
+        advance(read)
     return outcomes
 
 
@@ -241,8 +241,11 @@ async def _outcomes(
     pdfs = sum(1 for i in items if isinstance(i, Job) and i.path.suffix.lower() == ".pdf")
     cores = os.cpu_count() or 1
     if len(items) + pdfs * (PDF_WEIGHT - 1) < PARALLEL_FROM or cores < 2:
-        for item in items:
-            yield item if isinstance(item, Outcome) else _read(item, overrides, catalogs, bounds)
+        for item in items:  # read in a thread: a server's event loop goes on answering
+            if isinstance(item, Outcome):
+                yield item
+            else:
+                yield await asyncio.to_thread(_read, item, overrides, catalogs, bounds)
         return
     loop = asyncio.get_running_loop()
     readers = cores if pdfs else 1
@@ -292,7 +295,7 @@ async def ingest_files(
     database: Database,
     paths: Iterable[Path],
     overrides: Overrides,
-    advance: Callable[[Path], None] = lambda _: None,
+    advance: Callable[[Outcome], None] = lambda _: None,
     bounds: ReadingBounds | None = None,
 ) -> list[Outcome]:
     """Parse, check and load each file, one transaction per file; a failure spoils no other.
@@ -316,7 +319,7 @@ async def ingest_files(
                 outcome.error = f"{outcome.path}: not stored, nothing written: {reason}"
             outcome.document = None
         outcomes.append(outcome)
-        advance(outcome.path)
+        advance(outcome)
     if (
         sum(1 for o in outcomes if o.loaded and o.loaded.status.value != "unchanged")
         >= REFRESH_FROM
