@@ -5,6 +5,7 @@ Nothing here is global: the app, the CLI and each test build their own :class:`D
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,7 +39,10 @@ WRITE = {"hub_write": True}
 IMMEDIATE, taking the one writer's lock first instead of failing to upgrade a read later."""
 
 _DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+_BACKENDS = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
+"""The backends by the names URLs give them: ``postgres://`` is the common short spelling."""
 _USE = "use sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST:PORT/DB"
+_INSTALL_ASYNCPG = "PostgreSQL needs the asyncpg driver: pip install 'budget-hub[postgres]'"
 
 
 class DatabaseURLError(ValueError):
@@ -46,17 +50,36 @@ class DatabaseURLError(ValueError):
 
 
 def parse_database_url(url: str) -> URL:
-    """Check that ``url`` names a backend and async driver the hub supports."""
+    """Check that ``url`` names a backend and async driver the hub supports; the URL with the
+    driver named.
+
+    The common spellings without a driver, ``sqlite:///FILE``, ``postgresql://…`` and
+    ``postgres://…``, are taken as aiosqlite and asyncpg, the drivers the hub uses; any other
+    driver is refused. A PostgreSQL URL is refused, saying what to install, when asyncpg is not
+    installed.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseURLError(f"cannot read the database URL {url!r}: {_USE}") from exc
-    driver = _DRIVERS.get(parsed.get_backend_name())
-    if driver is None or parsed.get_driver_name() != driver:
+    backend_name, _, driver_name = parsed.drivername.partition("+")
+    backend = _BACKENDS.get(backend_name)
+    driver = _DRIVERS.get(backend) if backend else None
+    if backend is None or driver is None or driver_name not in ("", driver):
         raise DatabaseURLError(
             f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: {_USE}"
         )
-    return parsed
+    if backend == "postgresql" and not _importable(driver):
+        raise DatabaseURLError(_INSTALL_ASYNCPG)
+    return parsed.set(drivername=f"{backend}+{driver}")
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
 
 
 def _configure_sqlite_connection(cursor: Any) -> None:

@@ -50,6 +50,35 @@ def test_db_upgrade_current_downgrade(
     assert (down.returncode, down.stdout) == (0, "Database emptied: no schema revision.\n")
 
 
+def test_db_upgrade_takes_the_common_spellings_of_a_url(
+    tmp_path: Path, new_database_url: Callable[[str], str]
+) -> None:
+    plain = new_database_url("postgresql").replace("postgresql+asyncpg://", "postgresql://", 1)
+    up = hub("db", "upgrade", "--database", plain, cwd=tmp_path)
+    assert (up.returncode, up.stdout) == (0, f"Database at revision {head_revision()}.\n"), (
+        up.stderr
+    )
+    short = plain.replace("postgresql://", "postgres://", 1)
+    current = hub("db", "current", "--database", short, cwd=tmp_path)
+    assert current.stdout == f"revision: {head_revision()}\nhead: {head_revision()}\n"
+    sqlite = hub("db", "upgrade", "--database", "sqlite:///plain.db", cwd=tmp_path)
+    assert sqlite.returncode == 0, sqlite.stderr
+    assert (tmp_path / "plain.db").is_file()
+
+
+def test_a_postgresql_url_without_asyncpg_says_which_extra_to_install(tmp_path: Path) -> None:
+    # A module named asyncpg that cannot be imported stands for a missing driver.
+    (tmp_path / "asyncpg.py").write_text("raise ImportError('no asyncpg here')\n")
+    env = {"PYTHONPATH": str(tmp_path)}
+    result = hub(
+        "db", "upgrade", "--database", "postgresql://postgres@127.0.0.1/x", cwd=tmp_path, env=env
+    )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: PostgreSQL needs the asyncpg driver: pip install 'budget-hub[postgres]'\n",
+    )
+
+
 def test_the_default_database_is_hub_db_in_the_current_directory(tmp_path: Path) -> None:
     assert hub("db", "upgrade", cwd=tmp_path).returncode == 0
     assert (tmp_path / "hub.db").is_file()
@@ -58,7 +87,11 @@ def test_the_default_database_is_hub_db_in_the_current_directory(tmp_path: Path)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["db", "upgrade", "--database", "postgresql://x/y"], "unsupported database URL"),
+        (["db", "upgrade", "--database", "mysql://x/y"], "unsupported database URL"),
+        (
+            ["db", "upgrade", "--database", "postgresql+psycopg2://x/y"],
+            "unsupported database URL 'postgresql+psycopg2://x/y': use sqlite+aiosqlite:///FILE",
+        ),
         (
             ["db", "current", "--database", "postgresql+asyncpg://postgres@127.0.0.1:1/x"],
             "cannot reach the database",
