@@ -11,7 +11,9 @@ from typing import Any
 
 __all__ = [
     "SPLITS",
+    "AuditAction",
     "BudgetTable",
+    "ChangeKind",
     "Comparator",
     "Level",
     "LineKind",
@@ -42,6 +44,30 @@ class Scheme(StrEnum):
     """部门预算支出经济分类: what the money buys, as departments budget it (301 工资福利支出)."""
     GOVERNMENTAL_ECONOMIC = "GOVERNMENTAL_ECONOMIC"
     """政府预算支出经济分类: the same for the government budget as a whole (501 …)."""
+
+
+class ChangeKind(StrEnum):
+    """What happened to a disclosure version, as the change feed lists it."""
+
+    LOADED = "LOADED"
+    """A version was loaded and became current."""
+    SUPERSEDED = "SUPERSEDED"
+    """A version stopped being current because another was loaded or restored."""
+    WITHDRAWN = "WITHDRAWN"
+    """A version was withdrawn (撤回): kept, with its reason, but never current."""
+    REINSTATED = "REINSTATED"
+    """An earlier version became current again because the one after it was withdrawn."""
+    RESTORED = "RESTORED"
+    """A withdrawn version became current again, on request."""
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records."""
+
+    INGEST = "INGEST"
+    WITHDRAW = "WITHDRAW"
+    TOKEN_CREATED = "TOKEN_CREATED"
+    TOKEN_REVOKED = "TOKEN_REVOKED"
 
 
 class Level(StrEnum):

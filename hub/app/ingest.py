@@ -9,6 +9,7 @@ import re
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,13 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.catalog import Catalog
 from hub.check import STORE_RULES, Finding, check_document
 from hub.config import Settings
-from hub.domain import Severity
+from hub.domain import AuditAction, Severity
 from hub.parse import Document, Overrides, ParseError, starts_with_table
 from hub.parse.bounds import ReadingBounds
 from hub.parse.worker import read_bounded
+from hub.store.audit import CLI_ACTOR, AuditRecord, record_audit
 from hub.store.catalog import observed_catalog, stored_catalog
 from hub.store.engine import Database
-from hub.store.load import LoadResult, load_document, loaded_sources
+from hub.store.load import LoadResult, LoadStatus, load_document, loaded_sources
 
 __all__ = [
     "DocumentSummary",
@@ -70,6 +72,8 @@ class Outcome:
     loaded: LoadResult | None = None
     error: str | None = None
     summary: DocumentSummary | None = None
+    sha256: str | None = None
+    """The file's SHA-256, once known."""
 
     @property
     def failed(self) -> bool:
@@ -192,7 +196,8 @@ def _read(job: Job, overrides: Overrides, catalogs: Catalogs, bounds: ReadingBou
         more = len(unstorable) - 1
         also = f" (and {more} more value{'s' if more > 1 else ''} like it)" if more else ""
         return Outcome(path, findings=findings, error=f"{where}: {first.message}{also}")
-    return Outcome(path, document, findings, summary=DocumentSummary.of(document))
+    summary, sha256 = DocumentSummary.of(document), document.source.sha256
+    return Outcome(path, document, findings, summary=summary, sha256=sha256)
 
 
 def _bounds(bounds: ReadingBounds | None) -> ReadingBounds:
@@ -273,8 +278,11 @@ async def _outcomes(
             yield outcome
 
 
-async def _skip_loaded(session: AsyncSession, items: list[Job | Outcome]) -> list[Job | Outcome]:
-    """Files whose bytes are already loaded, as unchanged outcomes: nothing to parse again."""
+async def _skip_loaded(
+    session: AsyncSession, items: list[Job | Outcome], restore: bool
+) -> list[Job | Outcome]:
+    """Files whose bytes are already loaded, as outcomes: nothing to parse again (unless they
+    are a withdrawn version to ``restore``)."""
     digests: dict[Path, str] = {}
     for item in items:
         if isinstance(item, Job):
@@ -283,12 +291,39 @@ async def _skip_loaded(session: AsyncSession, items: list[Job | Outcome]) -> lis
             except OSError:
                 continue  # reading it again will say what is wrong
     loaded = await loaded_sources(session, sorted(set(digests.values())))
+    if restore:
+        loaded = {k: v for k, v in loaded.items() if v.status is not LoadStatus.WITHDRAWN}
     return [
-        Outcome(item.path, loaded=loaded[digests[item.path]])
+        Outcome(item.path, loaded=loaded[digests[item.path]], sha256=digests[item.path])
         if isinstance(item, Job) and digests.get(item.path) in loaded
         else item
         for item in items
     ]
+
+
+def _audit(outcome: Outcome, actor: str) -> AuditRecord:
+    """What the audit log says of a file sent to be loaded."""
+    sha256 = outcome.sha256
+    if sha256 is None:
+        with suppress(OSError):  # a file that cannot be read has no digest
+            sha256 = hashlib.sha256(outcome.path.read_bytes()).hexdigest()
+    loaded = outcome.loaded
+    if outcome.error is not None or loaded is None:
+        result, detail = "failed", outcome.error
+    else:
+        result = loaded.status.value
+        counts = outcome.severities()
+        detail = ", ".join(f"{counts[s]} {s.value.lower()}" for s in Severity if counts[s]) or None
+    return AuditRecord(
+        actor,
+        AuditAction.INGEST,
+        result,
+        source_name=outcome.path.name,
+        source_sha256=sha256,
+        disclosure_id=loaded.disclosure_id if loaded and not outcome.error else None,
+        version=loaded.version if loaded and not outcome.error else None,
+        detail=detail,
+    )
 
 
 async def ingest_files(
@@ -297,29 +332,50 @@ async def ingest_files(
     overrides: Overrides,
     advance: Callable[[Outcome], None] = lambda _: None,
     bounds: ReadingBounds | None = None,
+    *,
+    actor: str = CLI_ACTOR,
+    restore: bool = False,
 ) -> list[Outcome]:
     """Parse, check and load each file, one transaction per file; a failure spoils no other.
-    Each file is read within ``bounds`` (by default the settings')."""
+    Each file is read within ``bounds`` (by default the settings'). Every file gets an entry in
+    the audit log, as ``actor``'s: a loaded one in its load's transaction."""
     bounds = _bounds(bounds)
     items = collect_files(paths)
     async with database.session() as session:
         catalogs = Catalogs(await stored_catalog(session), await observed_catalog(session))
         if overrides == Overrides():  # without overrides the same bytes mean the same disclosure
-            items = await _skip_loaded(session, items)
+            items = await _skip_loaded(session, items, restore)
     outcomes: list[Outcome] = []
+    unrecorded: list[AuditRecord] = []  # written with the next load, or at the end
     async for outcome in _outcomes(items, overrides, catalogs, bounds):
         if outcome.document is not None:
             try:
                 async with database.transaction() as session:
                     outcome.loaded = await load_document(
-                        session, outcome.document, outcome.findings, catalogs.official
+                        session,
+                        outcome.document,
+                        outcome.findings,
+                        catalogs.official,
+                        actor=actor,
+                        restore=restore,
                     )
+                    for record in [*unrecorded, _audit(outcome, actor)]:
+                        await record_audit(session, record)
+                unrecorded.clear()
             except (SQLAlchemyError, OverflowError) as exc:
                 reason = getattr(exc, "orig", None) or exc
                 outcome.error = f"{outcome.path}: not stored, nothing written: {reason}"
+                outcome.loaded = None
+                unrecorded.append(_audit(outcome, actor))
             outcome.document = None
+        else:
+            unrecorded.append(_audit(outcome, actor))
         outcomes.append(outcome)
         advance(outcome)
+    if unrecorded:
+        async with database.transaction() as session:
+            for record in unrecorded:
+                await record_audit(session, record)
     if (
         sum(1 for o in outcomes if o.loaded and o.loaded.status.value != "unchanged")
         >= REFRESH_FROM

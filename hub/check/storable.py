@@ -66,6 +66,10 @@ class Length:
     INDICATOR_UNIT = 40
     GLOSSARY_TERM = 200
     FINDING_RULE = 64
+    ACTOR = 64
+    """Who did something: a token's name, or ``cli``."""
+    REASON = 1000
+    """Why a version was withdrawn, or why a load failed."""
     FINDING_CODE = 20
     FINDING_COLUMN = 32
 

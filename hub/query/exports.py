@@ -211,7 +211,7 @@ async def disclosure_export(database: Database, disclosure: Disclosure) -> Expor
             )
 
     year = disclosure.fiscal_year
-    current = disclosure.superseded_by_id is None
+    current = disclosure.current
     return Export(
         name=f"{department.name}-{year}-budget-v{disclosure.version}",
         title=disclosure.title,

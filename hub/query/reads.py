@@ -35,6 +35,7 @@ from hub.store.entities import (
     Region,
     ThreePublicLine,
     Unit,
+    is_current,
 )
 
 __all__ = ["AmbiguousError", "Reader", "Sighting"]
@@ -176,7 +177,7 @@ class Reader:
                 col(BudgetLine.scheme) == scheme,
                 col(BudgetLine.kind) == LineKind.SUBJECT,
                 col(Disclosure.fiscal_year) == year,
-                col(Disclosure.superseded_by_id).is_(None),
+                is_current(),
                 *where,
             )
             .distinct()
@@ -232,7 +233,7 @@ class Reader:
             col(Disclosure.scope) == scope,
         )
         if version is None:
-            statement = statement.where(col(Disclosure.superseded_by_id).is_(None))
+            statement = statement.where(is_current())
         else:
             statement = statement.where(col(Disclosure.version) == version)
         rows = await self._all(statement)
@@ -294,5 +295,5 @@ class Reader:
         if scope is not None:
             statement = statement.where(col(Disclosure.scope) == scope)
         if not include_superseded:
-            statement = statement.where(col(Disclosure.superseded_by_id).is_(None))
+            statement = statement.where(is_current())
         return await self._page(Disclosure, "disclosure", statement, first, after)

@@ -10,7 +10,7 @@ from sqlmodel import col
 
 from hub.catalog import Catalog, CatalogRow, observed_name
 from hub.domain import LineKind, Scheme, level_of, parent_of, subtree_bounds
-from hub.store.entities import BudgetLine, CatalogEntry, DataVersion, Disclosure
+from hub.store.entities import BudgetLine, CatalogEntry, DataVersion, Disclosure, is_current
 
 __all__ = [
     "bump_data_version",
@@ -103,7 +103,7 @@ async def observed_catalog(session: AsyncSession) -> Catalog:
             col(BudgetLine.name).is_(None),  # the catalog had no name for it when it was loaded
             col(BudgetLine.scheme).is_not(None),
             col(BudgetLine.code).is_not(None),
-            col(Disclosure.superseded_by_id).is_(None),
+            is_current(),
         )
         .group_by(
             col(BudgetLine.scheme),

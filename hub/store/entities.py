@@ -13,11 +13,13 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from hub.check.storable import Length
 from hub.domain import (
+    AuditAction,
     BudgetTable,
+    ChangeKind,
     Comparator,
     Level,
     LineKind,
@@ -33,8 +35,11 @@ from hub.domain import (
 
 __all__ = [
     "MONEY_COLUMNS",
+    "ApiToken",
+    "AuditEntry",
     "BudgetLine",
     "CatalogEntry",
+    "Change",
     "DataVersion",
     "Department",
     "Disclosure",
@@ -46,6 +51,7 @@ __all__ = [
     "Region",
     "ThreePublicLine",
     "Unit",
+    "is_current",
 ]
 
 # Stable constraint names, so that migrations can name what they alter on every backend.
@@ -172,6 +178,71 @@ class Disclosure(SQLModel, table=True):
     superseded_by_id: int | None = Field(
         default=None, foreign_key="disclosure.id", ondelete="SET NULL"
     )
+    withdrawn_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    """When the version was withdrawn (撤回); a withdrawn version is kept but never current."""
+    withdrawn_by: str | None = Field(default=None, max_length=Length.ACTOR)
+    withdrawal_reason: str | None = Field(default=None, max_length=Length.REASON)
+
+    @property
+    def current(self) -> bool:
+        """Whether this is its line's current version (as :func:`is_current` selects)."""
+        return self.superseded_by_id is None and self.withdrawn_at is None
+
+
+def is_current() -> Any:
+    """The one definition of a current version: superseded by none, and not withdrawn."""
+    return sa.and_(
+        col(Disclosure.superseded_by_id).is_(None), col(Disclosure.withdrawn_at).is_(None)
+    )
+
+
+class Change(SQLModel, table=True):
+    """An entry of the change feed: a version loaded, superseded, withdrawn or made current
+    again. Entries are numbered in the order their transactions commit (see
+    :func:`hub.store.versions.record_changes`), so a client polling from the last one it saw
+    misses none and sees none twice."""
+
+    __tablename__ = "change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    kind: ChangeKind = Field(sa_type=_enum(ChangeKind))
+    disclosure_id: int = _parent("disclosure")
+    actor: str = Field(max_length=Length.ACTOR)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who loaded or withdrew what, when, and what came of it; tokens made and revoked."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (sa.Index("ix_audit_entry_actor_at", "actor", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True), index=True)
+    actor: str = Field(max_length=Length.ACTOR)
+    action: AuditAction = Field(sa_type=_enum(AuditAction))
+    source_name: str | None = Field(default=None, max_length=Length.SOURCE_NAME)
+    source_sha256: str | None = Field(default=None, max_length=Length.SHA256)
+    result: str = Field(max_length=32)
+    """new, new version, unchanged, withdrawn, restored, failed; or done for other actions."""
+    disclosure_id: int | None = Field(
+        default=None, foreign_key="disclosure.id", ondelete="SET NULL"
+    )
+    version: int | None = None
+    detail: str | None = Field(default=None, max_length=Length.REASON)
+
+
+class ApiToken(SQLModel, table=True):
+    """A token that may load and withdraw over HTTP. Only its SHA-256 is kept: the token is
+    shown once, when made."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=Length.ACTOR, unique=True)
+    secret_sha256: str = Field(max_length=Length.SHA256, unique=True)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class BudgetLine(SQLModel, table=True):

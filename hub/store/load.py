@@ -11,15 +11,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, insert, text, update
+from sqlalchemy import func, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from hub.catalog import Catalog
 from hub.check import Finding
-from hub.domain import LineKind, Measure, Scope
+from hub.domain import ChangeKind, LineKind, Measure, Scope
 from hub.parse.model import Document, Identity
-from hub.store.catalog import bump_data_version
 from hub.store.entities import (
     MONEY_COLUMNS,
     BudgetLine,
@@ -34,6 +33,7 @@ from hub.store.entities import (
     Unit,
 )
 from hub.store.entities import Finding as StoredFinding
+from hub.store.versions import make_current, record_changes
 
 __all__ = ["LoadResult", "LoadStatus", "load_document", "loaded_sources"]
 
@@ -45,6 +45,10 @@ class LoadStatus(StrEnum):
     """A changed document that supersedes the current one."""
     UNCHANGED = "unchanged"
     """These bytes are already loaded; nothing was written."""
+    WITHDRAWN = "withdrawn"
+    """These bytes are a withdrawn version; nothing was written (restore it on request)."""
+    RESTORED = "restored"
+    """These bytes were a withdrawn version, and are current again on request."""
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,36 @@ class LoadResult:
     disclosure_id: int
     version: int
     lines: int = 0
+    withdrawal_reason: str | None = None
+    """Why the version these bytes are was withdrawn, for a WITHDRAWN result."""
+
+    @classmethod
+    def of_loaded(cls, disclosure: Disclosure) -> LoadResult:
+        """What loading bytes already loaded as ``disclosure`` comes to, restoring nothing."""
+        assert disclosure.id is not None
+        if disclosure.withdrawn_at is not None:
+            return cls(
+                LoadStatus.WITHDRAWN,
+                disclosure.id,
+                disclosure.version,
+                withdrawal_reason=disclosure.withdrawal_reason,
+            )
+        return cls(LoadStatus.UNCHANGED, disclosure.id, disclosure.version)
 
 
 async def load_document(
-    session: AsyncSession, document: Document, findings: list[Finding], catalog: Catalog
+    session: AsyncSession,
+    document: Document,
+    findings: list[Finding],
+    catalog: Catalog,
+    *,
+    actor: str = "cli",
+    restore: bool = False,
 ) -> LoadResult:
-    """Write ``document`` and its findings in the session's transaction (the caller commits)."""
+    """Write ``document`` and its findings in the session's transaction (the caller commits).
+
+    Bytes loaded before write nothing; if they are a withdrawn version, ``restore`` makes that
+    version current again instead. ``actor`` is who loads, as the change feed records it."""
     identity = document.identity
     department = await _department(session, identity)
     assert department.id is not None
@@ -73,8 +101,16 @@ async def load_document(
             col(Disclosure.source_sha256) == document.source.sha256,
         )
     )
-    if existing is not None and existing.id is not None:  # nothing is written
-        return LoadResult(LoadStatus.UNCHANGED, existing.id, existing.version)
+    if existing is not None and existing.id is not None:
+        if not (restore and existing.withdrawn_at is not None):
+            return LoadResult.of_loaded(existing)  # nothing is written
+        superseded = await make_current(session, existing)
+        await record_changes(
+            session,
+            actor,
+            [(ChangeKind.RESTORED, existing.id)] + [(ChangeKind.SUPERSEDED, d) for d in superseded],
+        )
+        return LoadResult(LoadStatus.RESTORED, existing.id, existing.version)
     if department.name != identity.department_name:  # a new version's name replaces the old
         department.name = identity.department_name
         await session.flush()
@@ -103,28 +139,7 @@ async def load_document(
     session.add(disclosure)
     await session.flush()
     assert disclosure.id is not None
-    superseded = list(
-        await session.scalars(
-            select(Disclosure.id).where(
-                col(Disclosure.department_id) == department.id,
-                col(Disclosure.fiscal_year) == identity.fiscal_year,
-                col(Disclosure.scope) == identity.scope,
-                col(Disclosure.id) != disclosure.id,
-                col(Disclosure.superseded_by_id).is_(None),
-            )
-        )
-    )
-    if superseded:
-        await session.execute(
-            update(Disclosure)
-            .where(col(Disclosure.id).in_(superseded))
-            .values(superseded_by_id=disclosure.id)
-        )
-        await session.execute(
-            update(BudgetLine)
-            .where(col(BudgetLine.disclosure_id).in_(superseded))
-            .values(current_year=None)
-        )
+    superseded = await make_current(session, disclosure)
     lines = _lines(document, disclosure.id, catalog)
     await _insert(session, BudgetLine, lines)
     await _insert(session, ThreePublicLine, _three_public(document, disclosure.id))
@@ -177,7 +192,11 @@ async def load_document(
             for f in findings
         ],
     )
-    await bump_data_version(session)
+    await record_changes(
+        session,
+        actor,
+        [(ChangeKind.LOADED, disclosure.id)] + [(ChangeKind.SUPERSEDED, d) for d in superseded],
+    )
     status = LoadStatus.NEW if disclosure.version == 1 else LoadStatus.NEW_VERSION
     return LoadResult(status, disclosure.id, disclosure.version, len(lines))
 
@@ -195,11 +214,7 @@ async def loaded_sources(session: AsyncSession, sha256s: list[str]) -> dict[str,
             select(Disclosure).where(col(Disclosure.source_sha256).in_(chunk))
         ):
             found.setdefault(row.source_sha256, []).append(row)
-    return {
-        sha: LoadResult(LoadStatus.UNCHANGED, rows[0].id, rows[0].version)
-        for sha, rows in found.items()
-        if len(rows) == 1 and rows[0].id is not None
-    }
+    return {sha: LoadResult.of_loaded(rows[0]) for sha, rows in found.items() if len(rows) == 1}
 
 
 async def _insert(session: AsyncSession, entity: Any, rows: list[dict[str, Any]]) -> None:

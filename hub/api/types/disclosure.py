@@ -456,7 +456,7 @@ class Disclosure(Node):
 
     @strawberry.field(description="现行 Whether this is the current version.")
     def is_current(self) -> bool:
-        return self.row.superseded_by_id is None
+        return self.row.current
 
     @strawberry.field(description="被取代 The version that replaced this one, if any.")
     async def superseded_by(self, info: Info[Context, None]) -> Disclosure | None:
