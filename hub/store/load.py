@@ -35,7 +35,7 @@ from hub.store.entities import (
 from hub.store.entities import Finding as StoredFinding
 from hub.store.versions import make_current, record_changes
 
-__all__ = ["LoadResult", "LoadStatus", "load_document", "loaded_sources"]
+__all__ = ["LoadResult", "LoadStatus", "load_document", "loaded_sources", "lock_department"]
 
 
 class LoadStatus(StrEnum):
@@ -92,7 +92,7 @@ async def load_document(
     assert department.id is not None
     # Whether these bytes are in, and which version comes next, is read under the department's
     # lock: two processes loading for one department take turns.
-    await _lock(session, _DEPARTMENT_LOCK, department.id)
+    await lock_department(session, department.id)
     existing = await session.scalar(
         select(Disclosure).where(
             col(Disclosure.department_id) == department.id,
@@ -227,6 +227,11 @@ _ADMINISTRATION_LOCK = 0x6875_6201
 """PostgreSQL advisory lock class: creating a region or a department (one key, 0)."""
 _DEPARTMENT_LOCK = 0x6875_6202
 """PostgreSQL advisory lock class: loading for a department (its id as the key)."""
+
+
+async def lock_department(session: AsyncSession, department_id: int) -> None:
+    """Take turns with every other load or withdrawal for the department, until commit."""
+    await _lock(session, _DEPARTMENT_LOCK, department_id)
 
 
 async def _lock(session: AsyncSession, kind: int, key: int) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from hub.check.storable import Length
 from hub.domain import ChangeKind, Scope
 from hub.store.catalog import bump_data_version
 from hub.store.entities import BudgetLine, Change, Disclosure, is_current
@@ -94,6 +95,8 @@ async def withdraw(
         )
     if not reason.strip():
         raise VersionError("give the reason for withdrawing the version")
+    if len(reason) > Length.REASON or "\x00" in reason:
+        raise VersionError(f"the reason: at most {Length.REASON} characters, and no NUL")
     was_current = disclosure.superseded_by_id is None
     disclosure.withdrawn_at = datetime.now(UTC)
     disclosure.withdrawn_by = actor
