@@ -26,7 +26,7 @@ async def contract_floor(connection: AsyncConnection) -> dict[str, Any]:
                 "SELECT d.id, d.fiscal_year, d.version, p.code, p.name FROM disclosure d "
                 "JOIN department p ON p.id = d.department_id JOIN region r ON r.id = p.region_id "
                 "WHERE p.code = '100' AND r.name = '咸宁市' AND d.fiscal_year = 2023 "
-                "AND d.superseded_by_id IS NULL"
+                "AND d.superseded_by_id IS NULL AND d.withdrawn_at IS NULL"
             )
         )
     ).one()

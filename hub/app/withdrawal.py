@@ -71,7 +71,7 @@ async def withdraw_version(
         )
         disclosure = await session.scalar(statement)
         if disclosure is None or disclosure.id is None:
-            which = f"version {version}" if version is not None else "a current version"
+            which = f"version {version}" if version is not None else "current version"
             raise WithdrawRequestError(
                 f"{found.name} has no {which} for {year} ({scope.value.lower()} budget)",
                 not_found=True,
