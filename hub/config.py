@@ -60,6 +60,13 @@ class Settings:
     (GraphiQL, ECharts); the copy is used whenever it is there, with or without this."""
     assets_dir: str = ""
     """``HUB_ASSETS_DIR``: where ``hub assets fetch`` puts them (default: in the environment)."""
+    max_upload_bytes: int = 50_000_000
+    """``HUB_MAX_UPLOAD_BYTES``: the largest file ``POST /api/ingest`` accepts, in bytes."""
+    max_upload_files: int = 50
+    """``HUB_MAX_UPLOAD_FILES``: the most files one ``POST /api/ingest`` may send."""
+    ingest_per_minute: int = 60
+    """``HUB_INGEST_PER_MINUTE``: the most files a token may send to be loaded in a minute
+    (counted in the audit log, so across all the server's processes); 0: no limit."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -84,6 +91,9 @@ class Settings:
             document_memory_mb=number.whole("HUB_DOCUMENT_MEMORY_MB", cls.document_memory_mb),
             offline=environ.get("HUB_OFFLINE", "").strip().lower() in _TRUE,
             assets_dir=environ.get("HUB_ASSETS_DIR", "").strip(),
+            max_upload_bytes=number.positive("HUB_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
+            max_upload_files=number.positive("HUB_MAX_UPLOAD_FILES", cls.max_upload_files),
+            ingest_per_minute=number.whole("HUB_INGEST_PER_MINUTE", cls.ingest_per_minute),
         )
 
 
@@ -106,6 +116,12 @@ class _Numbers:
         if not text.isdigit():
             raise SettingError(f"{name}={text!r}: expected a whole number ≥ 0 (default {default})")
         return int(text)
+
+    def positive(self, name: str, default: int) -> int:
+        value = self.whole(name, default)
+        if value < 1:
+            raise SettingError(f"{name}=0: expected a whole number ≥ 1 (default {default})")
+        return value
 
     def real(self, name: str, default: float) -> float:
         text = self.environ.get(name, "").strip()

@@ -52,3 +52,36 @@ def test_limits_and_switches_from_the_environment() -> None:
 def test_a_setting_that_is_not_a_number_names_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingError, match=f"^{name}="):
         Settings.from_env({name: value})
+
+
+def test_upload_limits_from_the_environment() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.max_upload_bytes, defaults.max_upload_files, defaults.ingest_per_minute) == (
+        50_000_000,
+        50,
+        60,
+    )
+    settings = Settings.from_env(
+        {
+            "HUB_MAX_UPLOAD_BYTES": "10_000_000",
+            "HUB_MAX_UPLOAD_FILES": " 5 ",
+            "HUB_INGEST_PER_MINUTE": "0",
+        }
+    )
+    assert (settings.max_upload_bytes, settings.max_upload_files) == (10_000_000, 5)
+    assert settings.ingest_per_minute == 0  # no limit
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("HUB_MAX_UPLOAD_BYTES", "50MB"),
+        ("HUB_MAX_UPLOAD_BYTES", "0"),
+        ("HUB_MAX_UPLOAD_FILES", "-3"),
+        ("HUB_MAX_UPLOAD_FILES", "0"),
+        ("HUB_INGEST_PER_MINUTE", "1.5"),
+    ],
+)
+def test_an_upload_limit_that_is_not_usable_names_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingError, match=f"^{name}="):
+        Settings.from_env({name: value})

@@ -12,13 +12,24 @@ __all__ = ["RequestLimits"]
 
 
 class RequestLimits:
-    """Refuse bodies and query strings over ``max_bytes`` (413); answer 503 after ``timeout``."""
+    """Refuse bodies and query strings over ``max_bytes`` (413); answer 503 after ``timeout``.
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout: float) -> None:
+    The paths in ``exempt`` (uploads, which bound their own size) are let through as they are.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        timeout: float,
+        exempt: frozenset[str] = frozenset(),
+    ) -> None:
         self.app, self.max_bytes, self.timeout = app, max_bytes, timeout
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])

@@ -1,5 +1,6 @@
-"""The Starlette application: ``/graphql``, ``/health``, the explorer, the downloads and the
-pinned third-party files the pages load."""
+"""The Starlette application: ``/graphql``, ``/health``, the explorer, the downloads, loading
+and withdrawing with a token (``/api/ingest``, ``/api/withdraw``) and the pinned third-party
+files the pages load."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ from hub.app.graphql import ExecutionLogFilter, HubGraphQL
 from hub.app.limits import RequestLimits
 from hub.app.refusals import RETRY_AFTER_SECONDS, log_refusal, refusal_body
 from hub.app.security import AllowedHosts, SecurityHeaders
+from hub.app.service import INGEST_PATH
+from hub.app.service import routes as service_routes
 from hub.config import Settings
 from hub.store.engine import Database
 from hub.store.migrate import current_revision, head_revision
@@ -148,7 +151,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         middleware.append(Middleware(AllowedHosts, hosts=settings.allowed_hosts))
     middleware.append(
         Middleware(
-            RequestLimits, max_bytes=settings.max_request_bytes, timeout=settings.request_timeout
+            RequestLimits,
+            max_bytes=settings.max_request_bytes,
+            timeout=settings.request_timeout,
+            exempt=frozenset({INGEST_PATH}),  # uploads have limits of their own
         )
     )
     if not settings.cors_origins:
@@ -167,6 +173,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql),
             *download_routes(database),
+            *service_routes(database, settings),
             *explorer_routes(schema, database, LocalAssets(folder), graphiql=settings.graphiql),
             Mount(ASSETS_PATH, PinnedFiles(directory=folder, check_dir=False)),
         ],
