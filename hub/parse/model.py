@@ -251,6 +251,9 @@ class Overrides:
     department_name: str | None = None
     scope: Scope | None = None
     """部门预算 or 单位预算, where the document is taken for the other."""
+    force: bool = False
+    """Take the year and region code given even where they contradict the document or what
+    the hub knows (``--force``); without it such an override is refused."""
 
 
 @dataclass(kw_only=True)

@@ -11,6 +11,7 @@ from typing import Protocol
 from hub.catalog import Catalog, read_regions
 from hub.domain import BudgetTable, SourceFormat
 from hub.parse.bounds import ReadingBounds
+from hub.parse.divisions import PROVINCES, division_code_problem, province_of
 from hub.parse.errors import ParseError
 from hub.parse.model import Content, Document, Draft, Identity, Overrides, Source
 from hub.parse.pdf import read_pages
@@ -168,6 +169,8 @@ def _identity(source: Source, draft: Draft, overrides: Overrides) -> Identity:
             "no department found: expected a department row such as "
             "'209  咸宁市经济和信息化局' in table 5, or pass --department-name",
         )
+    if overrides.fiscal_year is not None and fiscal_year is not None:
+        _refuse_unforced(overrides, source, _year_contradiction(title, fiscal_year, overrides))
     year = overrides.fiscal_year or fiscal_year
     if year is None:
         raise ParseError(
@@ -187,6 +190,10 @@ def _identity(source: Source, draft: Draft, overrides: Overrides) -> Identity:
             f"cannot tell the region from the department name {name!r}: pass --region-name",
         )
     known = {region.name: region.code for region in read_regions()}
+    if overrides.region_code is not None:
+        _refuse_unforced(
+            overrides, source, _code_contradiction(overrides.region_code, region_name, known)
+        )
     return Identity(
         fiscal_year=year,
         region_name=region_name,
@@ -196,3 +203,33 @@ def _identity(source: Source, draft: Draft, overrides: Overrides) -> Identity:
         units=units,
         scope=scope,
     )
+
+
+def _refuse_unforced(overrides: Overrides, source: Source, contradiction: str | None) -> None:
+    """Refuse an override that contradicts the document, unless ``--force`` was given."""
+    if contradiction is not None and not overrides.force:
+        raise ParseError(source.name, 1, contradiction)
+
+
+def _year_contradiction(title: str, stated: int, overrides: Overrides) -> str | None:
+    year = overrides.fiscal_year
+    if year == stated:
+        return None
+    where = f"the title states {stated} ({title!r})"
+    if str(stated) not in title:  # the year of a file of tables alone is in its tables' titles
+        where = f"its tables' titles state {stated} (the title: {title!r})"
+    return f"{where}, --year {year} contradicts it: pass --force to read it as {year}"
+
+
+def _code_contradiction(code: str, region: str, known: dict[str, str]) -> str | None:
+    """Why ``--region-code`` cannot be the code of ``region``, or None."""
+    problem = division_code_problem(code)
+    if problem is not None:
+        reason = f"is not an administrative division code ({problem})"
+    elif known.get(region, code) != code:
+        reason = f"contradicts {region}'s code, {known[region]}"
+    elif (province := province_of(region)) is not None and not code.startswith(province):
+        reason = f"is not in {PROVINCES[province]} (codes {province}xxxx), where {region} lies"
+    else:
+        return None
+    return f"--region-code {code} {reason}: pass --force to take it as {region}'s code"

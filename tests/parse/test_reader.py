@@ -85,6 +85,7 @@ def test_overrides_replace_what_the_document_says() -> None:
         department_code="209",
         department_name="咸宁市经济和信息化局（更正）",
         scope=Scope.UNIT,
+        force=True,  # 2024 contradicts the title's 2023
     )
     identity = parse_document(source("\n".join(LINES)), overrides).identity
     assert (
@@ -94,6 +95,78 @@ def test_overrides_replace_what_the_document_says() -> None:
         identity.scope,
     ) == (2024, "421200", "咸宁市经济和信息化局（更正）", Scope.UNIT)
     assert parse_document(source("\n".join(LINES))).identity.scope is Scope.DEPARTMENT
+
+
+def test_a_year_that_contradicts_the_title_is_refused_unless_forced() -> None:
+    text = "\n".join(LINES)
+    with pytest.raises(ParseError) as raised:
+        parse_document(source(text), Overrides(fiscal_year=2030))
+    assert str(raised.value) == (
+        "seed.txt:1: the title states 2023 ('咸宁市经信局 2023 年部门预算公开'), --year 2030 "
+        "contradicts it: pass --force to read it as 2030"
+    )
+    forced = parse_document(source(text), Overrides(fiscal_year=2030, force=True))
+    assert forced.identity.fiscal_year == 2030
+    # The year the title states, given again, contradicts nothing.
+    assert parse_document(source(text), Overrides(fiscal_year=2023)).identity.fiscal_year == 2023
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("4212", "is not an administrative division code (expected six digits, such as 421200)"),
+        ("42120a", "is not an administrative division code (expected six digits, such as 421200)"),
+        ("991200", "is not an administrative division code (no province's code begins with 99)"),
+        ("201200", "is not an administrative division code (no province's code begins with 20)"),
+        (
+            "425500",
+            "is not an administrative division code (no prefecture is numbered 55, only 01–54 "
+            "and 90)",
+        ),
+        (
+            "420012",
+            "is not an administrative division code (a county's code names its prefecture: "
+            "digits 3–4 are not 00)",
+        ),
+        (
+            "810100",
+            "is not an administrative division code (香港特别行政区 has the one code 810000)",
+        ),
+        ("310107", "contradicts 咸宁市's code, 421200"),
+    ],
+)
+def test_a_region_code_that_is_none_or_another_regions_is_refused_unless_forced(
+    code: str, reason: str
+) -> None:
+    text = "\n".join(LINES)
+    with pytest.raises(ParseError) as raised:
+        parse_document(source(text), Overrides(region_code=code))
+    assert str(raised.value) == (
+        f"seed.txt:1: --region-code {code} {reason}: pass --force to take it as 咸宁市's code"
+    )
+    forced = parse_document(source(text), Overrides(region_code=code, force=True))
+    assert (forced.identity.region_name, forced.identity.region_code) == ("咸宁市", code)
+
+
+def test_a_region_code_outside_the_province_the_region_names_is_refused() -> None:
+    text = "\n".join(LINES)
+    with pytest.raises(ParseError) as raised:
+        parse_document(source(text), Overrides(region_name="上海市浦东新区", region_code="421200"))
+    assert str(raised.value) == (
+        "seed.txt:1: --region-code 421200 is not in 上海市 (codes 31xxxx), where 上海市浦东新区 "
+        "lies: pass --force to take it as 上海市浦东新区's code"
+    )
+    identity = parse_document(
+        source(text), Overrides(region_name="上海市浦东新区", region_code="310115")
+    ).identity
+    assert (identity.region_name, identity.region_code) == ("上海市浦东新区", "310115")
+
+
+@pytest.mark.parametrize("code", ["421200", "421202", "429004", "110000", "110101", "810000"])
+def test_a_real_region_code_that_contradicts_nothing_is_taken(code: str) -> None:
+    overrides = Overrides(region_name="某市" if code != "421200" else None, region_code=code)
+    identity = parse_document(source("\n".join(LINES)), overrides).identity
+    assert identity.region_code == code
 
 
 def test_a_duplicated_row_is_refused() -> None:
