@@ -158,10 +158,14 @@ class _Part:
 class Upload:
     """A multipart/form-data body read as it arrives: each file written straight into
     ``folder`` and refused as soon as it is over ``max_bytes`` or the request holds more than
-    ``max_files`` files; each field kept (small)."""
+    ``max_files`` files, or when nothing arrives for ``idle`` seconds; each field kept
+    (small)."""
 
-    def __init__(self, folder: Path, max_bytes: int, max_files: int) -> None:
+    def __init__(self, folder: Path, max_bytes: int, max_files: int, idle: float) -> None:
         self.folder, self.max_bytes, self.max_files = folder, max_bytes, max_files
+        self.idle = idle
+        """The longest wait for the next bytes of the body: an upload may take as long as it
+        needs, but not stall."""
         self.files: list[tuple[str, Path]] = []
         """Each file as the client named it, and where it was written."""
         self.fields: dict[str, str] = {}
@@ -288,8 +292,20 @@ class Upload:
             },
         )
         received = 0
+        stream = request.stream()
         try:
-            async for chunk in request.stream():
+            while True:
+                try:
+                    async with asyncio.timeout(self.idle):
+                        chunk = await anext(stream)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise Refusal(
+                        408,
+                        "UPLOAD_STALLED",
+                        f"nothing of the upload arrived for {self.idle:g} s (HUB_REQUEST_TIMEOUT)",
+                    ) from None
                 received += len(chunk)
                 if received > limit:
                     raise Refusal(
@@ -503,21 +519,37 @@ def routes(database: Database, settings: Settings) -> list[Route]:
     bounds = ReadingBounds.of(settings)
     per_minute = settings.ingest_per_minute
 
+    in_flight: Counter[str] = Counter()
+    """Files each token has sent in requests of this process still loading (not all in the
+    audit log yet), so that two requests at once cannot both take what is left."""
+
+    async def left(actor: str) -> tuple[int, list[datetime]]:
+        remaining, times = await _rate_left(database, actor, per_minute)
+        return max(remaining - in_flight[actor], 0), times
+
     async def load(request: Request) -> tuple[str, dict[str, Any]]:
         actor = await _holder(request, database)
         if per_minute:
-            left, times = await _rate_left(database, actor, per_minute)
-            if left == 0:
+            remaining, times = await left(actor)
+            if remaining == 0:
                 raise _too_many(1, 0, per_minute, times)
         folder = Path(tempfile.mkdtemp(prefix="hub-upload-"))
+        reserved = 0
         try:
-            upload = Upload(folder, settings.max_upload_bytes, settings.max_upload_files)
+            upload = Upload(
+                folder,
+                settings.max_upload_bytes,
+                settings.max_upload_files,
+                settings.request_timeout,
+            )
             await upload.read(request)
             overrides, restore = _overrides(upload.fields)
             if per_minute:
-                left, times = await _rate_left(database, actor, per_minute)
-                if len(upload.files) > left:
-                    raise _too_many(len(upload.files), left, per_minute, times)
+                remaining, times = await left(actor)
+                if len(upload.files) > remaining:
+                    raise _too_many(len(upload.files), remaining, per_minute, times)
+                reserved = len(upload.files)  # no await since counting: taken at once
+                in_flight[actor] += reserved
             outcomes = await ingest_files(
                 database,
                 [path for _, path in upload.files],
@@ -527,6 +559,9 @@ def routes(database: Database, settings: Settings) -> list[Route]:
                 restore=restore,
             )
         finally:
+            in_flight[actor] -= reserved
+            if in_flight[actor] <= 0:
+                del in_flight[actor]
             await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
         return actor, _report(outcomes, {path: name for name, path in upload.files})
 

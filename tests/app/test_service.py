@@ -370,6 +370,42 @@ async def test_the_rate_limit_refuses_a_request_whole_then_allows_after_the_wind
         assert allowed.json()["files"][0]["status"] == "unchanged"
 
 
+async def test_two_requests_at_once_cannot_both_take_what_is_left(
+    client: Client, database: Database, token: str
+) -> None:
+    async with client(response_cache=0, ingest_per_minute=1) as http:
+        answers = await asyncio.gather(
+            *(
+                http.post("/api/ingest", headers=bearer(token), **upload((name, data)))
+                for name, data in (("budget.txt", SEED_BYTES), ("changed.txt", CHANGED_BYTES))
+            )
+        )
+    assert sorted(a.status_code for a in answers) == [200, 429]
+    assert await count(database, Disclosure) == 1
+    assert len(await ingest_entries(database)) == 1
+
+
+async def test_an_upload_that_stalls_is_refused(
+    client: Client, database: Database, token: str, uploads: Path
+) -> None:
+    async def stalling() -> AsyncIterator[bytes]:
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="budget.txt"\r\n\r\n'
+        yield SEED_BYTES[:1000]
+        await asyncio.sleep(30)
+        yield b"never"
+
+    async with client(response_cache=0, request_timeout=0.5) as http:
+        response = await http.post(
+            "/api/ingest",
+            headers={**bearer(token), "Content-Type": "multipart/form-data; boundary=b"},
+            content=stalling(),
+        )
+    assert response.status_code == 408, response.text
+    assert error(response)[0] == "UPLOAD_STALLED"
+    assert await count(database, Disclosure) == 0
+    assert leftovers(uploads) == []
+
+
 async def test_the_limit_is_a_tokens_own(client: Client, database: Database, token: str) -> None:
     async with database.transaction() as session:
         other = await create_token(session, "other")
