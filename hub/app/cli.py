@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -128,8 +129,7 @@ def _prepare(url: str, *, first_run: bool = False) -> None:
         upgrade(url)
         if first_run:
             folder = resource_dir("fixtures") / "disclosures"
-            outcomes = asyncio.run(_ingest(url, [folder], Overrides()))
-            _report_ingest(outcomes)
+            _report_ingest(asyncio.run(_ingest(url, [folder], Overrides())))
     elif revision != head:
         raise UserError(
             f"the database is at schema revision {revision}, this hub needs {head}: "
@@ -314,6 +314,45 @@ ScopeOption = Annotated[
 PathsArgument = Annotated[
     list[Path], typer.Argument(help="Files, or folders to read every file of.", show_default=False)
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Take --year and --region-code even where they contradict the document (the "
+        "year its title states) or are no real administrative division code.",
+    ),
+]
+
+
+class FailOn(StrEnum):
+    """From which severity of finding on a run exits 3."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NEVER = "never"
+
+
+FAILING: dict[FailOn, frozenset[Severity]] = {
+    FailOn.ERROR: frozenset({Severity.ERROR}),
+    FailOn.WARNING: frozenset({Severity.ERROR, Severity.WARNING}),
+    FailOn.NEVER: frozenset(),
+}
+"""The severities that make a run exit 3 (ROUNDING and INFO never do)."""
+
+EXIT_FAILED = 1
+"""Some file could not be read or stored, or the run could not go on."""
+EXIT_FINDINGS = 3
+"""Every file went through, but some had findings at or above the --fail-on level."""
+
+
+def _fail_on_option(default: str) -> Any:
+    return typer.Option(
+        "--fail-on",
+        case_sensitive=False,
+        help="Exit 3 when a file has a finding of this severity or worse: error, warning "
+        f"(ERROR or WARNING), or never (default: {default}).",
+        show_default=False,
+    )
 
 
 def _overrides(
@@ -323,27 +362,95 @@ def _overrides(
     department_code: str | None,
     department_name: str | None,
     scope: Scope | None,
+    force: bool = False,
 ) -> Overrides:
-    return Overrides(year, region_name, region_code, department_code, department_name, scope)
+    # --force matters only to what it lets through: alone, it changes nothing (files already
+    # loaded are still not read again).
+    force = force and (year is not None or region_code is not None)
+    return Overrides(year, region_name, region_code, department_code, department_name, scope, force)
+
+
+Line = tuple[str, bool, str | None]
+"""A line to print: its text, whether it goes to stderr, its colour."""
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[Outcome], None]]:
-    """A progress bar on a terminal's stderr; nothing when stderr is a file or pipe."""
+def _progress(
+    total: int, lines: Callable[[Outcome], list[Line]]
+) -> Iterator[Callable[[Outcome], None]]:
+    """What to call as each file is done: it prints that file's ``lines`` at once, the first
+    prefixed with ``[n/total]``, and moves a progress bar on stderr when stderr is a terminal
+    (none when it is a file or pipe). Lines that go to a terminal while the bar is up are
+    printed above it; a piped stdout gets each line as it is printed."""
+    from rich.console import Console
     from rich.progress import Progress
+    from rich.text import Text
 
-    with Progress(disable=not sys.stderr.isatty(), transient=True) as progress:
+    bar = sys.stderr.isatty()
+    width = len(str(total))
+    done = 0
+    with Progress(
+        console=Console(stderr=True),
+        disable=not bar,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as progress:
         task = progress.add_task("Reading", total=total)
-        yield lambda outcome: progress.update(task, advance=1, description=outcome.path.name)
+
+        def advance(outcome: Outcome) -> None:
+            nonlocal done
+            done += 1
+            for index, (text, err, colour) in enumerate(lines(outcome)):
+                text = f"[{done:>{width}}/{total}] {text}" if index == 0 else text
+                if bar and (err or sys.stdout.isatty()):  # the same screen as the bar
+                    progress.console.print(Text(text, style=colour or ""), soft_wrap=True)
+                else:
+                    typer.secho(text, fg=colour, err=err)
+            progress.update(task, advance=1, description=outcome.path.name)
+
+        yield advance
 
 
-async def _ingest(url: str, paths: list[Path], overrides: Overrides) -> list[Outcome]:
+async def _ingest(
+    url: str, paths: list[Path], overrides: Overrides, *, stored_findings: bool = False
+) -> list[Outcome]:
+    """Load the files, printing each one's line as it is done; with ``stored_findings``, the
+    files already loaded get the findings stored with them (for ``--fail-on``)."""
     database = Database(url)
     try:
-        with _progress(len(collect_files(paths))) as advance:
-            return await ingest_files(database, paths, overrides, advance)
+        with _progress(len(collect_files(paths)), _ingest_lines) as advance:
+            outcomes = await ingest_files(database, paths, overrides, advance)
+        if stored_findings:
+            await _stored_findings(database, outcomes)
+        return outcomes
     finally:
         await database.dispose()
+
+
+async def _stored_findings(database: Database, outcomes: list[Outcome]) -> None:
+    """Give each file found already loaded the findings stored with it, as if read again (only
+    their severities count): unchanged bytes have the findings they had."""
+    from sqlmodel import col, select
+
+    from hub.store.entities import Finding as StoredFinding
+
+    unchanged = {
+        o.loaded.disclosure_id: o
+        for o in outcomes
+        if o.loaded is not None and o.loaded.status is LoadStatus.UNCHANGED and not o.findings
+    }
+    ids = sorted(unchanged)
+    async with database.session() as session:
+        for start in range(0, len(ids), 500):
+            query = select(
+                StoredFinding.disclosure_id,
+                StoredFinding.rule,
+                StoredFinding.severity,
+                StoredFinding.message,
+            ).where(col(StoredFinding.disclosure_id).in_(ids[start : start + 500]))
+            for disclosure_id, rule, severity, message in await session.execute(query):
+                unchanged[disclosure_id].findings.append(Finding(rule, Severity(severity), message))
 
 
 def _when_unlocked(run: Callable[[], T]) -> T:
@@ -375,34 +482,54 @@ def _summary(outcome: Outcome) -> str:
     )
 
 
-def _report_ingest(outcomes: list[Outcome]) -> bool:
-    """Print a line per file and a total; whether every file went in."""
-    counts: Counter[str] = Counter()
-    for outcome in outcomes:
-        if outcome.error is not None or outcome.loaded is None:
-            counts["failed"] += 1
-            typer.secho(f"failed     {outcome.error}", fg=typer.colors.RED, err=True)
-            continue
-        loaded = outcome.loaded
-        counts[loaded.status.value] += 1
-        if loaded.status is LoadStatus.UNCHANGED:
-            typer.echo(
-                f"unchanged  {outcome.path.name}: already loaded as version {loaded.version}"
-            )
-        else:
-            typer.echo(
-                f"loaded     {outcome.path.name} (version {loaded.version}): {_summary(outcome)}"
-            )
+def _ingest_lines(outcome: Outcome) -> list[Line]:
+    """The line ``hub ingest`` prints for a file once it is done."""
+    if _not_loaded(outcome) or outcome.loaded is None:
+        return [(f"failed     {outcome.error}", True, typer.colors.RED)]
+    name, version = outcome.path.name, outcome.loaded.version
+    if outcome.loaded.status is LoadStatus.UNCHANGED:
+        return [(f"unchanged  {name}: already loaded as version {version}", False, None)]
+    return [(f"loaded     {name} (version {version}): {_summary(outcome)}", False, None)]
+
+
+def _report_ingest(outcomes: list[Outcome]) -> None:
+    """Print the total of a run whose files' lines were printed as each was done."""
+    counts: Counter[str] = Counter(
+        "failed" if _not_loaded(o) or o.loaded is None else o.loaded.status.value for o in outcomes
+    )
     typer.echo(
         f"{len(outcomes)} file{'' if len(outcomes) == 1 else 's'}: "
         f"{counts['new'] + counts['new version']} loaded "
         f"({counts['new version']} as new versions), {counts['unchanged']} unchanged, "
         f"{counts['failed']} failed"
     )
-    return counts["failed"] == 0
 
 
-@cli.command()
+def _not_loaded(outcome: Outcome) -> bool:
+    return outcome.error is not None or outcome.loaded is None
+
+
+def _exit_code(outcomes: list[Outcome], fail_on: FailOn, failed: Callable[[Outcome], bool]) -> int:
+    """1 if a file ``failed``, else 3 if a file had a finding at or above ``fail_on``,
+    else 0."""
+    if any(failed(o) for o in outcomes):
+        return EXIT_FAILED
+    failing = FAILING[fail_on]
+    if any(f.severity in failing for o in outcomes for f in o.findings):
+        return EXIT_FINDINGS
+    return 0
+
+
+_EXIT_CODES = (
+    "Exit status: 0 when every file went through with no finding at the --fail-on level; "
+    "1 when a file failed (could not be read or stored) or the run could not go on; "
+    "2 for a usage error; "
+    "3 when no file failed but some had findings at or above the --fail-on level "
+    "(warning counts ERROR and WARNING; ROUNDING and INFO never count)."
+)
+
+
+@cli.command(epilog=_EXIT_CODES)
 def ingest(
     paths: PathsArgument,
     database: DatabaseOption = None,
@@ -412,21 +539,33 @@ def ingest(
     department_code: DepartmentCodeOption = None,
     department_name: DepartmentNameOption = None,
     scope: ScopeOption = None,
+    force: ForceOption = False,
+    fail_on: Annotated[FailOn, _fail_on_option("never")] = FailOn.NEVER,
 ) -> None:
     """Read disclosures into the database, one transaction per file.
 
     The same file twice changes nothing; a changed file for the same department and year
-    becomes a new version. Exits non-zero if any file failed; the others still load.
+    becomes a new version. Each file's line is printed as soon as that file is done. A file
+    that fails spoils no other: the others still load, and the run exits 1.
     """
     settings = _settings(database)
-    overrides = _overrides(year, region_name, region_code, department_code, department_name, scope)
+    overrides = _overrides(
+        year, region_name, region_code, department_code, department_name, scope, force
+    )
 
     def run() -> list[Outcome]:
         _prepare(settings.database_url)
-        return asyncio.run(_ingest(settings.database_url, paths, overrides))
+        return asyncio.run(
+            _ingest(
+                settings.database_url, paths, overrides, stored_findings=fail_on is not FailOn.NEVER
+            )
+        )
 
-    if not _report_ingest(_when_unlocked(run)):
-        raise typer.Exit(1)
+    outcomes = _when_unlocked(run)
+    _report_ingest(outcomes)
+    code = _exit_code(outcomes, fail_on, _not_loaded)
+    if code:
+        raise typer.Exit(code)
 
 
 def _finding_json(finding: Finding) -> dict[str, object]:
@@ -448,7 +587,31 @@ def _finding_json(finding: Finding) -> dict[str, object]:
     }
 
 
-@cli.command()
+def _check_lines(outcome: Outcome) -> list[Line]:
+    """What ``hub check`` prints for a file once it is done: a line, and one per finding."""
+    if outcome.error is not None:
+        return [(f"failed     {outcome.error}", True, typer.colors.RED)]
+    lines: list[Line] = [(f"{outcome.path.name}: {_summary(outcome)}", False, None)]
+    pdf = outcome.document and outcome.document.source.format is SourceFormat.PDF
+    place = "page" if pdf else "line"  # where a finding is: a PDF has pages
+    for f in outcome.findings:
+        where = " ".join(
+            str(part)
+            for part in (
+                f.table.value if f.table else None,
+                f.code,
+                f.column,
+                f"{place} {f.line}" if f.line else None,
+            )
+            if part
+        )
+        lines.append(
+            (f"  {f.severity.value:<8} {f.rule:<24} {where}\n           {f.message}", False, None)
+        )
+    return lines
+
+
+@cli.command(epilog=_EXIT_CODES)
 def check(
     paths: PathsArgument,
     as_json: Annotated[
@@ -460,10 +623,19 @@ def check(
     department_code: DepartmentCodeOption = None,
     department_name: DepartmentNameOption = None,
     scope: ScopeOption = None,
+    force: ForceOption = False,
+    fail_on: Annotated[FailOn, _fail_on_option("error")] = FailOn.ERROR,
 ) -> None:
-    """Print the reconciliation findings of disclosures without touching any database."""
-    overrides = _overrides(year, region_name, region_code, department_code, department_name, scope)
-    with _progress(len(collect_files(paths))) as advance:
+    """Print the reconciliation findings of disclosures without touching any database.
+
+    Each file's findings are printed as soon as that file is done (with --json, all at the
+    end). A pipeline stops on an ERROR finding: the run exits 3 (see --fail-on).
+    """
+    overrides = _overrides(
+        year, region_name, region_code, department_code, department_name, scope, force
+    )
+    lines = (lambda _: []) if as_json else _check_lines
+    with _progress(len(collect_files(paths)), lines) as advance:
         outcomes = check_files(paths, overrides, Catalog.shipped(), advance)
     if as_json:
         report = [
@@ -479,28 +651,9 @@ def check(
             for o in outcomes
         ]
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for outcome in outcomes:
-            if outcome.error is not None:
-                typer.secho(f"failed     {outcome.error}", fg=typer.colors.RED, err=True)
-                continue
-            typer.echo(f"{outcome.path.name}: {_summary(outcome)}")
-            pdf = outcome.document and outcome.document.source.format is SourceFormat.PDF
-            place = "page" if pdf else "line"  # where a finding is: a PDF has pages
-            for f in outcome.findings:
-                where = " ".join(
-                    str(part)
-                    for part in (
-                        f.table.value if f.table else None,
-                        f.code,
-                        f.column,
-                        f"{place} {f.line}" if f.line else None,
-                    )
-                    if part
-                )
-                typer.echo(f"  {f.severity.value:<8} {f.rule:<24} {where}\n           {f.message}")
-    if any(o.failed for o in outcomes):
-        raise typer.Exit(1)
+    code = _exit_code(outcomes, fail_on, lambda o: o.failed)
+    if code:
+        raise typer.Exit(code)
 
 
 @assets_cli.command("fetch")
