@@ -92,6 +92,7 @@ LIST_SIZES: dict[str, Size] = {
     "DepartmentConnection.edges": Page(MAX_PAGE),
     "DisclosureConnection.edges": Page(MAX_PAGE),
     "SubjectConnection.edges": Page(MAX_PAGE),
+    "ChangeConnection.edges": Page(MAX_PAGE),
     "RollupNode.byDepartment": FirstArgument(MAX_SHARES),
     # A disclosure's trees (see TREE).
     "Disclosure.functional": TREE,

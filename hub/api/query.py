@@ -13,6 +13,7 @@ from hub.api.errors import UserError
 from hub.api.ids import GlobalIdError, decode_id
 from hub.api.types.administration import Department, Region
 from hub.api.types.catalog import Subject, subject, subjects
+from hub.api.types.changes import Change
 from hub.api.types.common import Info, Node, Scheme, Scope
 from hub.api.types.connections import Connection, connection
 from hub.api.types.disclosure import (
@@ -28,7 +29,7 @@ from hub.api.types.disclosure import (
     disclosure_tree,
 )
 from hub.api.types.rollup import MAX_DEPARTMENTS, RollupNode, rollup
-from hub.query.pages import CursorError, page_of
+from hub.query.pages import CHANGE_CURSOR, MAX_PAGE, CursorError, decode_cursor, page_of
 from hub.query.reads import AmbiguousError
 from hub.query.rollups import TABLE_OF_SCHEME, RollupKey
 from hub.query.trees import walk
@@ -41,6 +42,7 @@ _BY_ROW: dict[str, tuple[Any, Callable[[Any], Node]]] = {
     "Region": (entities.Region, lambda row: Region(row=row)),
     "Department": (entities.Department, lambda row: Department(row=row)),
     "Disclosure": (entities.Disclosure, lambda row: Disclosure(row=row)),
+    "Change": (entities.Change, lambda row: Change(row=row)),
     "Finding": (entities.Finding, lambda row: Finding(row=row)),
     "Project": (entities.PerformanceProject, lambda row: Project(row=row)),
     "Indicator": (entities.Indicator, lambda row: Indicator(row=row)),
@@ -101,6 +103,9 @@ async def _part(info: Info[Context, None], key: list[str]) -> Node | None:
         if field == "source":
             source: Node = owner.source()
             return source
+        if field == "withdrawal":
+            withdrawal: Node | None = owner.withdrawal()
+            return withdrawal
         if field in parts:
             return await parts[field]()
     if isinstance(owner, RollupNode) and len(rest) == 1:
@@ -143,6 +148,17 @@ def _code(code: str) -> str:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     return code
+
+
+def _change_cursor(argument: str, cursor: str | None) -> int | None:
+    """The change id in a change feed's cursor given as ``argument``; a cursor of anything
+    else is the client's mistake, named by its argument."""
+    if cursor is None:
+        return None
+    try:
+        return decode_cursor(CHANGE_CURSOR, cursor)
+    except CursorError:
+        raise UserError(f"{argument}: not a cursor of the change feed: {cursor!r}") from None
 
 
 async def _user_errors(call: Awaitable[Any]) -> Any:
@@ -200,7 +216,11 @@ class Query:
     @strawberry.field(
         description="预算公开列表 Disclosures filtered by region, year and department (code or "
         "name) and scope (部门预算 or 单位预算); current versions only unless "
-        "`includeSuperseded`."
+        "`includeSuperseded`. With `changedSince` (a cursor of the `changes` feed), only the "
+        "versions with a change after that entry, and any such version, current or not "
+        "(`includeSuperseded` aside): a withdrawal or a supersession changes an old version "
+        "too. Asked in one request beside `changes(after:)` from the same cursor, both answer "
+        "the same moment of the data."
     )
     async def disclosures(
         self,
@@ -212,7 +232,9 @@ class Query:
         first: int = 20,
         after: str | None = None,
         scope: Scope | None = None,
+        changed_since: str | None = None,
     ) -> Connection[Disclosure]:
+        since = _change_cursor("changedSince", changed_since)
         page = await _user_errors(
             info.context.reader.disclosure_page(
                 region=region,
@@ -222,9 +244,29 @@ class Query:
                 first=first,
                 after=after,
                 scope=scope,
+                changed_since=since,
             )
         )
         return connection(page, lambda row: Disclosure(row=row))
+
+    @strawberry.field(
+        description="变更 The change feed, for platforms that sync: every load, supersession, "
+        "withdrawal, reinstatement and restoration of a disclosure version, in the order they "
+        "committed, oldest first. Poll it with `after` set to the last `endCursor` you kept "
+        "(none the first time): `after` is exclusive, and entries are numbered in commit "
+        "order, so polling this way never misses an entry nor sees one twice. When nothing "
+        "is new, `edges` is empty and `pageInfo.endCursor` is null: keep your cursor. "
+        f"`first` is at most {MAX_PAGE}; while `hasNextPage`, ask again at once."
+    )
+    async def changes(
+        self,
+        info: Info[Context, None],
+        after: str | None = None,
+        first: int = MAX_PAGE,
+    ) -> Connection[Change]:
+        _change_cursor("after", after)
+        page = await _user_errors(info.context.reader.change_page(first, after))
+        return connection(page, lambda row: Change(row=row))
 
     @strawberry.field(
         description="科目列表 The catalog's nodes of a year, official and observed, by code: "

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 __all__ = [
+    "CHANGE_CURSOR",
     "MAX_KEY",
     "MAX_PAGE",
     "CursorError",
@@ -20,6 +21,9 @@ __all__ = [
 T = TypeVar("T")
 MAX_PAGE = 100
 """The most items one page may ask for."""
+CHANGE_CURSOR = "change"
+"""The kind of a change feed's cursor, which holds the change's id: what ``changes(after:)``
+and ``disclosures(changedSince:)`` take."""
 
 
 class CursorError(ValueError):

@@ -14,17 +14,18 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, exists, func, or_
 from sqlmodel import col, select
 
 from hub.catalog import Catalog
 from hub.domain import BudgetTable, LineKind, Scheme, Scope
-from hub.query.pages import MAX_PAGE, Page, decode_cursor, encode_cursor
+from hub.query.pages import CHANGE_CURSOR, MAX_PAGE, Page, decode_cursor, encode_cursor
 from hub.query.rollups import region_matches
 from hub.query.snapshot import Sessions
 from hub.store.catalog import in_subtree, stored_catalog
 from hub.store.entities import (
     BudgetLine,
+    Change,
     Department,
     Disclosure,
     Finding,
@@ -277,7 +278,11 @@ class Reader:
         after: str | None,
         department_id: int | None = None,
         scope: Scope | None = None,
+        changed_since: int | None = None,
     ) -> Page[Disclosure]:
+        """Disclosures by id; current versions only unless ``include_superseded``. With
+        ``changed_since`` (a change's id), every version with a change after it instead,
+        current or not: a withdrawal or a supersession changes an old version too."""
         statement = self._region_filter(
             select(Disclosure).join(
                 Department, col(Department.id) == col(Disclosure.department_id)
@@ -294,6 +299,19 @@ class Reader:
             statement = statement.where(col(Disclosure.department_id) == department_id)
         if scope is not None:
             statement = statement.where(col(Disclosure.scope) == scope)
-        if not include_superseded:
+        if changed_since is not None:
+            statement = statement.where(
+                exists().where(
+                    col(Change.disclosure_id) == col(Disclosure.id),
+                    col(Change.id) > changed_since,
+                )
+            )
+        elif not include_superseded:
             statement = statement.where(is_current())
         return await self._page(Disclosure, "disclosure", statement, first, after)
+
+    async def change_page(self, first: int, after: str | None) -> Page[Change]:
+        """The change feed in the order its entries committed (by id), after the cursor
+        ``after`` (exclusive): entries are numbered in commit order, so none that commits
+        later can come before one already read."""
+        return await self._page(Change, CHANGE_CURSOR, select(Change), first, after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import strawberry
@@ -36,6 +37,7 @@ __all__ = [
     "TargetKind",
     "ThreePublicItem",
     "part_id",
+    "utc",
     "wan",
 ]
 
@@ -84,6 +86,11 @@ class Node:
     @strawberry.field(description="全局标识 Global id, stable across requests.")
     def id(self) -> strawberry.ID:
         raise NotImplementedError
+
+
+def utc(moment: datetime) -> datetime:
+    """A stored moment as UTC: SQLite keeps no time zone, and the hub writes UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def part_id(owner: str, field: str, *key: object) -> strawberry.ID:

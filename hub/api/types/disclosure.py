@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import strawberry
@@ -24,12 +24,13 @@ from hub.api.types.common import (
     TargetKind,
     ThreePublicItem,
     part_id,
+    utc,
     wan,
 )
 from hub.query.trees import TreeNode, build_tree, walk
 from hub.store import entities
 
-__all__ = ["BudgetNode", "Disclosure", "disclosure_tree"]
+__all__ = ["BudgetNode", "Disclosure", "Withdrawal", "disclosure_tree"]
 
 
 @strawberry.type(
@@ -426,9 +427,36 @@ class Source(Node):
 
     @strawberry.field(description="导入时间 When the hub read it.")
     def ingested_at(self) -> datetime:
-        # SQLite keeps no time zone; the hub writes UTC.
-        moment = self.row.ingested_at
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return utc(self.row.ingested_at)
+
+
+@strawberry.type(
+    description="撤回 Why and when a version was withdrawn: it is kept and can still be asked "
+    "for by its `version`, but it is never current (unless restored, when it is no longer "
+    "withdrawn)."
+)
+class Withdrawal(Node):
+    row: strawberry.Private[entities.Disclosure]
+
+    @strawberry.field(description="全局标识 Global id.")
+    def id(self) -> strawberry.ID:
+        return part_id(encode_id("Disclosure", self.row.id), "withdrawal")
+
+    @strawberry.field(description="撤回时间 When it was withdrawn (UTC).")
+    def at(self) -> datetime:
+        assert self.row.withdrawn_at is not None
+        return utc(self.row.withdrawn_at)
+
+    @strawberry.field(
+        description="撤回者 Who withdrew it: the name of the API token, or “cli” for the "
+        "command line."
+    )
+    def by(self) -> str:
+        return self.row.withdrawn_by or ""
+
+    @strawberry.field(description="撤回原因 The reason given.")
+    def reason(self) -> str:
+        return self.row.withdrawal_reason or ""
 
 
 @strawberry.type(description="预算公开 One department's budget document for one fiscal year.")
@@ -454,9 +482,18 @@ class Disclosure(Node):
     def version(self) -> int:
         return self.row.version
 
-    @strawberry.field(description="现行 Whether this is the current version.")
+    @strawberry.field(
+        description="现行 Whether this is the current version: superseded by none and not "
+        "withdrawn."
+    )
     def is_current(self) -> bool:
         return self.row.current
+
+    @strawberry.field(
+        description="撤回 When, by whom and why this version was withdrawn; null unless it is."
+    )
+    def withdrawal(self) -> Withdrawal | None:
+        return Withdrawal(row=self.row) if self.row.withdrawn_at is not None else None
 
     @strawberry.field(description="被取代 The version that replaced this one, if any.")
     async def superseded_by(self, info: Info[Context, None]) -> Disclosure | None:
