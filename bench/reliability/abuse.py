@@ -272,6 +272,37 @@ def _battery() -> Iterator[Request]:
     )
     for name, query in QUERY_BOMBS.items():
         yield _query(f"bomb: {name}", query)
+    yield from _uploads()
+
+
+def _uploads() -> Iterator[Request]:
+    """Loading and withdrawing without a valid token, with bodies of every shape: refused
+    before the body is read, never a 5xx."""
+    boundary = "hubabuse"
+    part = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\n{'x' * 1000}\r\n--{boundary}--\r\n"
+    ).encode()
+    multipart = f"multipart/form-data; boundary={boundary}"
+    bearers = {
+        "no token": (),
+        "wrong token": (("Authorization", "Bearer hub_" + "A" * 43),),
+        "empty bearer": (("Authorization", "Bearer "),),
+        "basic auth": (("Authorization", "Basic dXNlcjpwYXNz"),),
+        "long token": (("Authorization", "Bearer " + "t" * 8000),),
+    }
+    for who, headers in bearers.items():
+        yield Request(f"upload, {who}", "POST", "/api/ingest", part, multipart, headers)
+        yield Request(
+            f"withdraw, {who}", "POST", "/api/withdraw",
+            b'{"department": "209", "year": 2023, "reason": "x"}', "application/json", headers,
+        )  # fmt: skip
+    wrong = bearers["wrong token"]
+    yield Request("upload, truncated multipart", "POST", "/api/ingest", part[:40], multipart, wrong)
+    yield Request("upload, no boundary", "POST", "/api/ingest", part, "multipart/form-data", wrong)
+    yield Request("upload, JSON body", "POST", "/api/ingest", b"{}", "application/json", wrong)
+    yield Request("upload, GET", "GET", "/api/ingest", None, None, wrong)
+    yield Request("withdraw, not JSON", "POST", "/api/withdraw", b"\xff\xfe", None, wrong)
 
 
 _ARGUMENTS = [

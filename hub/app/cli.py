@@ -18,6 +18,7 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from hub import __version__
+from hub.app.admin import audit, token_cli, withdraw
 from hub.app.assets import (
     CDN,
     AssetError,
@@ -28,11 +29,11 @@ from hub.app.assets import (
 )
 from hub.app.graphiql import GRAPHIQL_PACKAGES
 from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
+from hub.app.reports import finding_json
 from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
 from hub.config import SettingError, Settings
 from hub.domain import Scheme, Scope, Severity, SourceFormat
-from hub.money import wan
 from hub.parse import Overrides
 from hub.resources import resource_dir
 from hub.store.engine import Database, DatabaseURLError
@@ -63,6 +64,9 @@ assets_cli = typer.Typer(
     no_args_is_help=True,
 )
 cli.add_typer(assets_cli, name="assets")
+cli.add_typer(token_cli, name="token")
+cli.command()(audit)
+cli.command()(withdraw)
 
 DatabaseOption = Annotated[
     str | None,
@@ -83,7 +87,8 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def _settings(database: str | None) -> Settings:
+def settings_with(database: str | None) -> Settings:
+    """The settings, with ``--database`` (if given) in place of ``HUB_DATABASE_URL``."""
     settings = Settings.from_env()
     if database:
         # The environment carries the choice to uvicorn's worker processes too.
@@ -116,7 +121,7 @@ async def _revision(url: str) -> str | None:
         await database.dispose()
 
 
-def _prepare(url: str, *, first_run: bool = False) -> None:
+def prepare(url: str, *, first_run: bool = False) -> None:
     """Create and migrate an empty database; refuse one at another revision.
 
     On ``first_run`` (``hub serve``) a new database also gets the documents in
@@ -145,7 +150,7 @@ def db_upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Migrate the schema up (to the newest revision by default) and load the catalog."""
-    settings = _settings(database)
+    settings = settings_with(database)
     upgrade(settings.database_url, revision)
     typer.echo(f"Database at revision {asyncio.run(_revision(settings.database_url))}.")
 
@@ -158,7 +163,7 @@ def db_downgrade(
     ] = "-1",
 ) -> None:
     """Migrate the schema down, one revision by default."""
-    settings = _settings(database)
+    settings = settings_with(database)
     downgrade(settings.database_url, revision)
     now = asyncio.run(_revision(settings.database_url))
     typer.echo(f"Database at revision {now}." if now else "Database emptied: no schema revision.")
@@ -167,7 +172,7 @@ def db_downgrade(
 @db_cli.command("current")
 def db_current(database: DatabaseOption = None) -> None:
     """Show the database's schema revision and the newest one this hub knows."""
-    settings = _settings(database)
+    settings = settings_with(database)
     revision = asyncio.run(_revision(settings.database_url))
     typer.echo(f"revision: {revision or '(empty database)'}\nhead: {head_revision()}")
 
@@ -264,7 +269,7 @@ def serve(
 
     if offline:
         os.environ["HUB_OFFLINE"] = "1"
-    settings = _settings(database)
+    settings = settings_with(database)
     folder = assets_dir(settings.assets_dir)
     damaged = damaged_assets(folder)
     if damaged and settings.offline:
@@ -278,7 +283,7 @@ def serve(
         typer.echo(line, err=True)
     for line in _exposure_warnings(host, settings):
         typer.secho(line, fg=typer.colors.YELLOW, err=True)
-    _prepare(settings.database_url, first_run=True)
+    prepare(settings.database_url, first_run=True)
     typer.echo(f"Serving http://{host}:{port}/graphql", err=True)
     uvicorn.run(
         "hub.app.web:create_app",
@@ -413,14 +418,19 @@ def _progress(
 
 
 async def _ingest(
-    url: str, paths: list[Path], overrides: Overrides, *, stored_findings: bool = False
+    url: str,
+    paths: list[Path],
+    overrides: Overrides,
+    *,
+    stored_findings: bool = False,
+    restore: bool = False,
 ) -> list[Outcome]:
     """Load the files, printing each one's line as it is done; with ``stored_findings``, the
     files already loaded get the findings stored with them (for ``--fail-on``)."""
     database = Database(url)
     try:
         with _progress(len(collect_files(paths)), _ingest_lines) as advance:
-            outcomes = await ingest_files(database, paths, overrides, advance)
+            outcomes = await ingest_files(database, paths, overrides, advance, restore=restore)
         if stored_findings:
             await _stored_findings(database, outcomes)
         return outcomes
@@ -489,6 +499,18 @@ def _ingest_lines(outcome: Outcome) -> list[Line]:
     name, version = outcome.path.name, outcome.loaded.version
     if outcome.loaded.status is LoadStatus.UNCHANGED:
         return [(f"unchanged  {name}: already loaded as version {version}", False, None)]
+    if outcome.loaded.status is LoadStatus.WITHDRAWN:
+        why = outcome.loaded.withdrawal_reason
+        return [
+            (
+                f"withdrawn  {name}: version {version} was withdrawn ({why}); "
+                "--restore makes it current again",
+                False,
+                typer.colors.YELLOW,
+            )
+        ]
+    if outcome.loaded.status is LoadStatus.RESTORED:
+        return [(f"restored   {name}: version {version} is current again", False, None)]
     return [(f"loaded     {name} (version {version}): {_summary(outcome)}", False, None)]
 
 
@@ -502,6 +524,9 @@ def _report_ingest(outcomes: list[Outcome]) -> None:
         f"{counts['new'] + counts['new version']} loaded "
         f"({counts['new version']} as new versions), {counts['unchanged']} unchanged, "
         f"{counts['failed']} failed"
+        + "".join(
+            f", {counts[status]} {status}" for status in ("withdrawn", "restored") if counts[status]
+        )
     )
 
 
@@ -541,6 +566,14 @@ def ingest(
     scope: ScopeOption = None,
     force: ForceOption = False,
     fail_on: Annotated[FailOn, _fail_on_option("never")] = FailOn.NEVER,
+    restore: Annotated[
+        bool,
+        typer.Option(
+            "--restore",
+            help="Make a withdrawn version current again when its file is loaded again "
+            "(without it, the file is reported withdrawn and nothing changes).",
+        ),
+    ] = False,
 ) -> None:
     """Read disclosures into the database, one transaction per file.
 
@@ -548,16 +581,20 @@ def ingest(
     becomes a new version. Each file's line is printed as soon as that file is done. A file
     that fails spoils no other: the others still load, and the run exits 1.
     """
-    settings = _settings(database)
+    settings = settings_with(database)
     overrides = _overrides(
         year, region_name, region_code, department_code, department_name, scope, force
     )
 
     def run() -> list[Outcome]:
-        _prepare(settings.database_url)
+        prepare(settings.database_url)
         return asyncio.run(
             _ingest(
-                settings.database_url, paths, overrides, stored_findings=fail_on is not FailOn.NEVER
+                settings.database_url,
+                paths,
+                overrides,
+                stored_findings=fail_on is not FailOn.NEVER,
+                restore=restore,
             )
         )
 
@@ -566,25 +603,6 @@ def ingest(
     code = _exit_code(outcomes, fail_on, _not_loaded)
     if code:
         raise typer.Exit(code)
-
-
-def _finding_json(finding: Finding) -> dict[str, object]:
-    def text(fen: int | None) -> str | None:
-        amount = wan(fen)
-        return None if amount is None else str(amount)
-
-    return {
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "table": finding.table.value if finding.table else None,
-        "code": finding.code,
-        "column": finding.column,
-        "expected": text(finding.expected),
-        "actual": text(finding.actual),
-        "difference": text(finding.difference),
-        "line": finding.line,
-        "message": finding.message,
-    }
 
 
 def _check_lines(outcome: Outcome) -> list[Line]:
@@ -646,7 +664,7 @@ def check(
                 "error": o.error,
                 "department": o.summary.department if o.summary else None,
                 "year": o.summary.year if o.summary else None,
-                "findings": [_finding_json(f) for f in o.findings],
+                "findings": [finding_json(f) for f in o.findings],
             }
             for o in outcomes
         ]
@@ -730,8 +748,8 @@ def _export(database: str | None, find: Callable[[Database], Any], fmt: str,
 
     if fmt not in RENDERERS:
         raise UserError(f"--format {fmt!r}: expected one of {', '.join(RENDERERS)}")
-    settings = _settings(database)
-    _prepare(settings.database_url)
+    settings = settings_with(database)
+    prepare(settings.database_url)
 
     async def run() -> Path:
         store = Database(settings.database_url)

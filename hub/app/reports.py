@@ -1,5 +1,5 @@
-"""What a check or a load of one file comes to, as JSON: the same for ``hub check --json``,
-``hub ingest --json`` and ``POST /api/ingest``."""
+"""What a check or a load of one file comes to, as JSON: a finding as ``hub check --json``
+prints it, a file's report as ``POST /api/ingest`` answers it."""
 
 from __future__ import annotations
 

@@ -211,7 +211,13 @@ async def disclosure_export(database: Database, disclosure: Disclosure) -> Expor
             )
 
     year = disclosure.fiscal_year
-    current = disclosure.current
+    state = (
+        ""
+        if disclosure.current
+        else f"（已撤回：{disclosure.withdrawal_reason}）"
+        if disclosure.withdrawn_at
+        else "（已被更正版本取代）"
+    )
     return Export(
         name=f"{department.name}-{year}-budget-v{disclosure.version}",
         title=disclosure.title,
@@ -221,10 +227,7 @@ async def disclosure_export(database: Database, disclosure: Disclosure) -> Expor
             ("地区", f"{region.code or ''} {region.name}".strip()),
             ("年度", str(year)),
             ("阶段", "预算 (budget)"),
-            (
-                "版本",
-                f"{disclosure.version}{'' if current else '（已被更正版本取代）'}",
-            ),
+            ("版本", f"{disclosure.version}{state}"),
             ("来源文件", disclosure.source_name),
             ("来源文件 SHA-256", disclosure.source_sha256),
             ("页数", str(disclosure.source_pages or "")),
