@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from hub.api.ids import encode_id
 from hub.app.ingest import check_files
 from hub.app.reports import outcome_json
-from hub.app.service import safe_name
 from hub.app.web import create_app
 from hub.catalog import Catalog
 from hub.config import Settings
@@ -518,19 +517,3 @@ async def test_a_file_sent_twice_under_one_name_is_two_files(
         "budget.txt",
         "budget (2).txt",
     ]
-
-
-@pytest.mark.parametrize(
-    ("sent", "kept"),
-    [
-        ("budget.pdf", "budget.pdf"),
-        ("../../etc/passwd.txt", "passwd.txt"),
-        ("C:\\docs\\预算.PDF", "预算.pdf"),
-        ("..pdf", "upload.pdf"),
-        (".hidden.txt", "hidden.txt"),
-        ("a\x00b\nc.txt", "abc.txt"),
-        ("长" * 200 + ".pdf", "长" * 65 + ".pdf"),
-    ],
-)
-def test_a_sent_file_name_is_reduced_to_a_safe_base_name(sent: str, kept: str) -> None:
-    assert safe_name(sent) == kept
