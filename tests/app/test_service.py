@@ -454,17 +454,41 @@ async def test_withdrawing_over_http_makes_the_version_before_current_at_once(
         again = await http.post("/api/withdraw", headers=bearer(token), json={**body, "version": 2})
         assert again.status_code == 400, again.text
         assert "withdrawn already" in error(again)[1]
+
+        # The withdrawn bytes again: reported, nothing changes, until restore is asked for.
+        resent = await http.post(
+            "/api/ingest", headers=bearer(token), **upload(("budget.txt", CHANGED_BYTES))
+        )
+        [file] = resent.json()["files"]
+        assert (resent.status_code, file["status"], file["version"]) == (200, "withdrawn", 2)
+        assert file["withdrawalReason"] == "3814.53 is a typing error"
+        for _ in range(2):
+            still = await http.post("/graphql", json={"query": DISCLOSURE})
+            assert still.json()["data"]["disclosure"] == {"version": 1, "isCurrent": True}
+        assert still.headers.get("x-hub-cache") == "hit"
+        restored = await http.post(
+            "/api/ingest",
+            headers=bearer(token),
+            **upload(("budget.txt", CHANGED_BYTES), restore="true"),
+        )
+        [file] = restored.json()["files"]
+        assert (restored.status_code, file["status"], file["version"]) == (200, "restored", 2)
+        now = await http.post("/graphql", json={"query": DISCLOSURE})
+        assert "x-hub-cache" not in now.headers
+        assert now.json()["data"]["disclosure"] == {"version": 2, "isCurrent": True}
     async with database.session() as session:
         withdrawn = await session.get(Disclosure, int(seed_id(v2["disclosure"])))
         assert withdrawn is not None
-        assert (withdrawn.withdrawn_by, withdrawn.withdrawal_reason) == (
-            "loader", "3814.53 is a typing error",
+        # Restored: no longer withdrawn; the withdrawal stays in the audit log and the feed.
+        assert (withdrawn.withdrawn_at, withdrawn.withdrawn_by, withdrawn.withdrawal_reason) == (
+            None, None, None,
         )  # fmt: skip
         entry = await session.scalar(
             select(AuditEntry).where(AuditEntry.action == AuditAction.WITHDRAW)
         )
         assert entry is not None
         assert (entry.actor, entry.version, entry.result) == ("loader", 2, "withdrawn")
+        assert entry.detail == "3814.53 is a typing error"
 
 
 @pytest.mark.parametrize(
