@@ -49,6 +49,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "version": ("版本", "Version"),
     "current": ("现行", "current"),
     "superseded": ("已更正", "superseded"),
+    "withdrawn": ("已撤回", "withdrawn"),
     "units": ("预算单位", "Budget units"),
     "source": ("来源文件", "Source file"),
     "pages": ("页", "pages"),
@@ -96,7 +97,7 @@ _NODE = "fragment Node on BudgetNode { code name printedName level " + (
 _DISCLOSURE_QUERY = (
     """query Disclosure($department: String!, $year: Int!, $region: String, $version: Int) {
   disclosure(department: $department, year: $year, region: $region, version: $version) {
-    title year version isCurrent scope
+    title year version isCurrent scope withdrawal { at by reason }
     department { code name region { code name } units { code name }
                  disclosures(year: $year) { version isCurrent } }
     source { fileName sha256 format pages ingestedAt }

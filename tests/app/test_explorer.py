@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
+from hub.store.engine import Database
 from tests import seed
 
 
@@ -153,3 +154,22 @@ async def test_a_bad_address_gets_a_page_that_says_why(
     assert says in response.text
     assert "Traceback" not in response.text
     assert re.search(r"<html", response.text)
+
+
+async def test_a_withdrawn_version_says_so_with_its_reason(
+    http: httpx.AsyncClient, database: Database
+) -> None:
+    from hub.app.withdrawal import withdraw_version
+
+    corrected = seed.variant("209", name="咸宁市经济和信息化局", **{"2150517": "2799.00"})
+    await seed.load_text(database, corrected)
+    await withdraw_version(
+        database, department="209", year=2023, reason="2799.00 <b>is</b> a typo", actor="cli"
+    )
+    current = await http.get("/disclosure?department=209&year=2023")
+    assert "版本 1 (现行)" in current.text
+    withdrawn = await http.get("/disclosure?department=209&year=2023&version=2")
+    assert withdrawn.status_code == 200
+    day = withdrawn.text.split("版本 2 (已撤回 ", 1)[1][:10]
+    assert re.fullmatch(r"20\d\d-\d\d-\d\d", day)
+    assert f"版本 2 (已撤回 {day}: 2799.00 &lt;b&gt;is&lt;/b&gt; a typo)" in withdrawn.text
