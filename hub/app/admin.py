@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from hub.api.ids import encode_id
+from hub.app.options import DatabaseOption, PhaseOption, RegionOption, ScopeChoice
 from hub.app.withdrawal import WithdrawRequestError, withdraw_version
 from hub.domain import Scope
 from hub.store.audit import CLI_ACTOR, audit_entries
@@ -30,15 +31,6 @@ token_cli = typer.Typer(
     help="Tokens that may load and withdraw over HTTP (POST /api/ingest, /api/withdraw).",
     no_args_is_help=True,
 )
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        help="Database URL (default: $HUB_DATABASE_URL, else sqlite+aiosqlite:///hub.db).",
-        show_default=False,
-    ),
-]
 
 
 def _run(database: str | None, work: Callable[[Database], Awaitable[T]]) -> T:
@@ -191,18 +183,12 @@ def withdraw(
     department: Annotated[str, typer.Option(help="Department code or exact name.")],
     year: Annotated[int, typer.Option(help="Fiscal year.")],
     reason: Annotated[str, typer.Option(help="Why: kept with the version and shown with it.")],
-    region: Annotated[
-        str | None, typer.Option(help="Region name or division code, where names repeat.")
-    ] = None,
-    phase: Annotated[
-        str, typer.Option(help="budget (预算); final accounts are not stored yet.")
-    ] = ("budget"),
+    region: RegionOption = None,
+    phase: PhaseOption = "budget",
     version: Annotated[
         int | None, typer.Option(help="The version to withdraw (default: the current one).")
     ] = None,
-    scope: Annotated[
-        Scope, typer.Option(case_sensitive=False, help="DEPARTMENT (部门预算) or UNIT (单位预算).")
-    ] = Scope.DEPARTMENT,
+    scope: ScopeChoice = Scope.DEPARTMENT,
     database: DatabaseOption = None,
 ) -> None:
     """Withdraw a version (撤回): it stays queryable with the reason, is never current again

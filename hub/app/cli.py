@@ -29,6 +29,7 @@ from hub.app.assets import (
 )
 from hub.app.graphiql import GRAPHIQL_PACKAGES
 from hub.app.ingest import Outcome, check_files, collect_files, ingest_files
+from hub.app.options import DatabaseOption, PhaseOption, RegionOption, ScopeChoice
 from hub.app.reports import finding_json
 from hub.catalog import Catalog, CatalogFileError
 from hub.check import Finding
@@ -67,15 +68,6 @@ cli.add_typer(assets_cli, name="assets")
 cli.add_typer(token_cli, name="token")
 cli.command()(audit)
 cli.command()(withdraw)
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        help="Database URL (default: $HUB_DATABASE_URL, else sqlite+aiosqlite:///hub.db).",
-        show_default=False,
-    ),
-]
 
 
 class UserError(Exception):
@@ -738,7 +730,6 @@ DatasetOption = Annotated[
     str | None,
     typer.Option(help="For csv, the one dataset to write (default: the budget lines)."),
 ]
-PhaseOption = Annotated[str, typer.Option(help="budget (预算); final accounts are not stored yet.")]
 
 
 def _export(database: str | None, find: Callable[[Database], Any], fmt: str,
@@ -776,16 +767,12 @@ def export(
         str | None, typer.Option(help="Department code or exact name.", show_default=False)
     ] = None,
     year: Annotated[int | None, typer.Option(help="Fiscal year.", show_default=False)] = None,
-    region: Annotated[
-        str | None, typer.Option(help="Region name or division code, where names repeat.")
-    ] = None,
+    region: RegionOption = None,
     phase: PhaseOption = "budget",
     version: Annotated[
         int | None, typer.Option(help="A disclosure version (default: the current one).")
     ] = None,
-    scope: Annotated[
-        Scope, typer.Option(case_sensitive=False, help="DEPARTMENT (部门预算) or UNIT (单位预算).")
-    ] = Scope.DEPARTMENT,
+    scope: ScopeChoice = Scope.DEPARTMENT,
     fmt: FormatOption = "csv",
     output: OutputOption = None,
     dataset: DatasetOption = None,
