@@ -99,7 +99,7 @@ async def test_check_and_ingest_refuse_an_amount_past_the_bound_alike(
             "written (a NUL, or half of a UTF-16 pair): not stored",
         ),
         (
-            Overrides(fiscal_year=2**31),
+            Overrides(fiscal_year=2**31, force=True),
             "the fiscal year 2,147,483,648 is beyond the largest whole number the store keeps "
             "there, 2,147,483,647: not stored",
         ),
