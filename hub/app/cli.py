@@ -697,14 +697,24 @@ def schema(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    apollo_cache_config: Annotated[
+        bool,
+        typer.Option(
+            "--apollo-cache-config",
+            help="Print instead the JSON for Apollo Client's InMemoryCache (possibleTypes, "
+            "typePolicies), as served at /graphql/client-cache.json.",
+        ),
+    ] = False,
 ) -> None:
     """Print the GraphQL schema (SDL, sorted), as committed in schema.graphql."""
+    from hub.api.client_cache import client_cache_json
     from hub.api.schema import schema_sdl
 
+    text = client_cache_json() if apollo_cache_config else schema_sdl()
     if output is None:
-        sys.stdout.write(schema_sdl())
+        sys.stdout.write(text)
     else:
-        output.write_text(schema_sdl(), encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
 
 
 export_cli = typer.Typer(

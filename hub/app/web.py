@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from hub import __version__
 from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from hub.api.schema import Limits, make_schema
+from hub.app.apollo import client_cache_route
 from hub.app.assets import ASSETS, ASSETS_PATH, LocalAssets, assets_dir
 from hub.app.cache import ResponseCache
 from hub.app.downloads import routes as download_routes
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql),
+            client_cache_route(schema),
             *download_routes(database),
             *service_routes(database, settings),
             *explorer_routes(schema, database, LocalAssets(folder), graphiql=settings.graphiql),
