@@ -6,7 +6,9 @@ Nothing here is global: the app, the CLI and each test build their own :class:`D
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -23,16 +25,22 @@ from sqlalchemy.ext.asyncio import (
 
 __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
+    "SQLITE_CONNECT_ARGS",
     "WRITE",
     "Database",
     "DatabaseURLError",
     "parse_database_url",
+    "switch_to_wal",
     "take_over_sqlite_transactions",
 ]
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 """How long a SQLite writer waits for the others to finish before it gives up. Writers take
 turns (one transaction per document, a first migration): a long wait is a queue, not a fault."""
+
+SQLITE_CONNECT_ARGS = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+"""The driver's own busy timeout, set as the file is opened: before any statement, SQLAlchemy's
+first queries on a connection included."""
 
 WRITE = {"hub_write": True}
 """Execution options of a connection that is to write: on SQLite its transaction begins
@@ -83,10 +91,53 @@ def _importable(module: str) -> bool:
 
 
 def _configure_sqlite_connection(cursor: Any) -> None:
-    # WAL lets readers run beside the one writer, each on its own snapshot.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # The busy timeout first: whatever follows waits its turn where SQLite lets it.
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # WAL lets readers run beside the one writer, each on its own snapshot.
+    switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
+
+
+_WAL_FIRST_PAUSE_S = 0.002
+_WAL_LONGEST_PAUSE_S = 0.1
+
+
+def switch_to_wal(
+    cursor: Any,
+    *,
+    timeout_s: float = SQLITE_BUSY_TIMEOUT_MS / 1000,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """``PRAGMA journal_mode=WAL``, again (pausing 2 ms, then longer, up to 0.1 s) for up to
+    ``timeout_s`` while SQLite answers SQLITE_BUSY.
+
+    On a file not in WAL yet (a new one), the switch reads the header under a shared lock, then
+    writes it: a read upgraded to a write, which SQLite refuses at once with SQLITE_BUSY, without
+    asking the busy timeout, when another connection holds the writer's lock (waiting could
+    deadlock). Several first runs on one new file all switch it at the same moment: the one that
+    writes first wins, the others used to fail with "database is locked". Retried, they find the
+    file in WAL and need no write. The pauses block the thread; they only happen while another
+    connection switches the same file, a few milliseconds."""
+    deadline = clock() + timeout_s
+    pause = _WAL_FIRST_PAUSE_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or clock() + pause > deadline:
+                raise
+        sleep(pause)
+        pause = min(pause * 2, _WAL_LONGEST_PAUSE_S)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY, extended codes included ("database is locked")."""
+    code: int | None = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return "database is locked" in str(exc)
+    return code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
@@ -103,15 +154,16 @@ def _begin(connection: Connection) -> None:
 def take_over_sqlite_transactions(engine: AsyncEngine, *, foreign_keys: bool = True) -> None:
     """Make every transaction of a SQLite ``engine`` a real one, DDL and reads included (see
     SQLAlchemy's "Enabling Non-Legacy SQLite Transactional Modes"); a connection with the
-    :data:`WRITE` options begins IMMEDIATE. Also: WAL, the busy timeout and, unless a migration
-    must recreate tables under references, foreign keys."""
+    :data:`WRITE` options begins IMMEDIATE. Also: the busy timeout, WAL (see
+    :func:`switch_to_wal`) and, unless a migration must recreate tables under references,
+    foreign keys."""
 
     def configure(dbapi_connection: Any, record: Any) -> None:
         _no_driver_transactions(dbapi_connection, record)
         cursor = dbapi_connection.cursor()
+        _configure_sqlite_connection(cursor)
         if foreign_keys:  # off by default in SQLite
             cursor.execute("PRAGMA foreign_keys=ON")
-        _configure_sqlite_connection(cursor)
         cursor.close()
 
     event.listen(engine.sync_engine, "connect", configure)
@@ -128,7 +180,7 @@ class Database:
         if self.backend == "sqlite":
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            kwargs["connect_args"] = dict(SQLITE_CONNECT_ARGS)
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)

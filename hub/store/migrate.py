@@ -18,7 +18,13 @@ from sqlmodel import SQLModel
 from hub.catalog import CatalogRow, read_catalog
 from hub.resources import resource_dir
 from hub.store.catalog import catalog_matches, sync_catalog
-from hub.store.engine import WRITE, Database, parse_database_url, take_over_sqlite_transactions
+from hub.store.engine import (
+    SQLITE_CONNECT_ARGS,
+    WRITE,
+    Database,
+    parse_database_url,
+    take_over_sqlite_transactions,
+)
 from hub.store.entities import DataVersion
 
 Action = Callable[[Config], None]
@@ -60,10 +66,12 @@ MIGRATION_LOCK = 0x6275_6467_6574  # "budget"
 
 def _migration_engine(database_url: str) -> AsyncEngine:
     url = parse_database_url(database_url)
-    engine = create_async_engine(url)
-    if url.get_backend_name() == "sqlite":
-        # Batch mode recreates SQLite tables, which foreign keys would block.
-        take_over_sqlite_transactions(engine, foreign_keys=False)
+    if url.get_backend_name() != "sqlite":
+        return create_async_engine(url)
+    # The busy timeout from the moment the file opens, as every other connection of the hub.
+    engine = create_async_engine(url, connect_args=dict(SQLITE_CONNECT_ARGS))
+    # Batch mode recreates SQLite tables, which foreign keys would block.
+    take_over_sqlite_transactions(engine, foreign_keys=False)
     return engine
 
 
