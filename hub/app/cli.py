@@ -6,16 +6,15 @@ import asyncio
 import json
 import os
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from hub import __version__
 from hub.app.admin import audit, token_cli, withdraw
@@ -50,7 +49,6 @@ from hub.store.migrate import (
 
 __all__ = ["main"]
 
-T = TypeVar("T")
 
 cli = typer.Typer(
     help="Budget Hub: a GraphQL data hub for department budget disclosures (部门预算公开).",
@@ -455,24 +453,6 @@ async def _stored_findings(database: Database, outcomes: list[Outcome]) -> None:
                 unchanged[disclosure_id].findings.append(Finding(rule, Severity(severity), message))
 
 
-def _when_unlocked(run: Callable[[], T]) -> T:
-    """``run``, again if SQLite said "database is locked" at once (SQLITE_BUSY that no busy
-    timeout waits out, seen now and then when several first runs start together on one new
-    file). A load is one transaction per document and the same bytes load once, so running
-    again only finishes what the first attempt did not."""
-    for attempt in range(_LOCKED_ATTEMPTS):
-        try:
-            return run()
-        except OperationalError as exc:
-            if "database is locked" not in str(exc) or attempt == _LOCKED_ATTEMPTS - 1:
-                raise
-            time.sleep(0.5 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
-_LOCKED_ATTEMPTS = 3
-
-
 def _summary(outcome: Outcome) -> str:
     summary = outcome.summary
     assert summary is not None
@@ -578,19 +558,16 @@ def ingest(
         year, region_name, region_code, department_code, department_name, scope, force
     )
 
-    def run() -> list[Outcome]:
-        prepare(settings.database_url)
-        return asyncio.run(
-            _ingest(
-                settings.database_url,
-                paths,
-                overrides,
-                stored_findings=fail_on is not FailOn.NEVER,
-                restore=restore,
-            )
+    prepare(settings.database_url)
+    outcomes = asyncio.run(
+        _ingest(
+            settings.database_url,
+            paths,
+            overrides,
+            stored_findings=fail_on is not FailOn.NEVER,
+            restore=restore,
         )
-
-    outcomes = _when_unlocked(run)
+    )
     _report_ingest(outcomes)
     code = _exit_code(outcomes, fail_on, _not_loaded)
     if code:

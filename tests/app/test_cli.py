@@ -365,31 +365,6 @@ def test_served_a_long_query_string_is_answered_and_a_refusal_logged_in_one_line
     assert "Traceback" not in output
 
 
-def test_a_run_sqlite_finds_locked_at_once_is_run_again_and_no_other_failure_is() -> None:
-    from sqlalchemy.exc import OperationalError
-
-    from hub.app.cli import _when_unlocked
-
-    attempts: list[int] = []
-
-    def locked_once() -> str:
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise OperationalError("BEGIN", {}, Exception("database is locked"))
-        return "loaded"
-
-    assert _when_unlocked(locked_once) == "loaded"
-    assert len(attempts) == 2
-
-    def broken() -> str:
-        attempts.append(1)
-        raise OperationalError("SELECT", {}, Exception("no such table: disclosure"))
-
-    with pytest.raises(OperationalError, match="no such table"):
-        _when_unlocked(broken)
-    assert len(attempts) == 3
-
-
 def _seed_copies(folder: Path) -> tuple[Path, Path]:
     """The seed as a.txt, and as b.txt the same department's 2024 budget (the title's year)."""
     folder.mkdir()
