@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "MEASURES",
     "SPLITS",
     "AuditAction",
     "BudgetTable",
@@ -216,6 +217,10 @@ class Measure(StrEnum):
     STATE_CAPITAL = "state_capital"
     """国有资本经营预算: the state capital operations budget's share."""
 
+
+MEASURES: tuple[tuple[Measure, str], ...] = tuple((m, m.value) for m in Measure)
+"""Every measure with its column name, in order: iterating an enum anew costs more than the
+work done per measure where every node's amounts are handled."""
 
 SPLITS: tuple[tuple[Measure, tuple[Measure, ...]], ...] = (
     (Measure.TOTAL, (Measure.BASIC, Measure.PROJECT)),

@@ -76,7 +76,7 @@ async def _budget_node(
     roots = await disclosure_tree(info, disclosure_id, table, disclosure.fiscal_year)
     return next(
         (
-            BudgetNode(tree=node)
+            BudgetNode.of(node)
             for node in walk(roots)
             if node.line.id == line_id and node.line.code == code
         ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from hub.domain import LineKind, Measure, level_of, nearest_ancestor, parent_of
+from hub.domain import MEASURES, LineKind, Measure, level_of, nearest_ancestor, parent_of
 from hub.store.entities import BudgetLine
 
 __all__ = ["TreeNode", "build_tree", "sum_amounts", "walk"]
@@ -21,7 +21,7 @@ def sum_amounts(parts: list[Amounts]) -> Amounts:
     """Column by column; a column blank in every part stays blank (None), never 0."""
     return {
         m: None if all(p[m] is None for p in parts) else sum(p[m] or 0 for p in parts)
-        for m in Measure
+        for m, _ in MEASURES
     }
 
 

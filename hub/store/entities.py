@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel, col
 
 from hub.check.storable import Length
 from hub.domain import (
+    MEASURES,
     AuditAction,
     BudgetTable,
     ChangeKind,
@@ -308,7 +309,7 @@ class BudgetLine(SQLModel, table=True):
 
     def amounts(self) -> dict[Measure, int | None]:
         """Every column, by measure."""
-        return {m: self.amount(m) for m in Measure}
+        return {m: getattr(self, column) for m, column in MEASURES}
 
 
 MONEY_COLUMNS: tuple[str, ...] = tuple(m.value for m in Measure)

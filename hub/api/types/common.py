@@ -152,5 +152,8 @@ class Amounts(Node):
 
     @classmethod
     def of(cls, amounts: dict[domain.Measure, int | None], owner: str, field: str) -> Amounts:
-        values = {m.value: wan(amounts.get(m)) for m in domain.Measure}
+        values = {
+            column: None if (fen := amounts.get(m)) is None else wan(fen)
+            for m, column in domain.MEASURES
+        }
         return cls(part=part_id(owner, field), **values)

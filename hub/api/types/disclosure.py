@@ -37,60 +37,57 @@ __all__ = ["BudgetNode", "Disclosure", "Withdrawal", "disclosure_tree"]
     description="科目节点 A node of a disclosure's classification tree (类, 款 or 项)."
 )
 class BudgetNode(Node):
+    """Filled once per node (:meth:`of`): its plain fields are read as attributes, and only
+    the amounts and the children are resolved, where there is work to do."""
+
     tree: strawberry.Private[TreeNode]
-
-    @strawberry.field(description="全局标识 Global id.")
-    def id(self) -> strawberry.ID:
-        line = self.tree.line
-        if line.id is None:  # a 类 or 款 the table does not print: known by its code
-            return strawberry.ID(
-                encode_id("BudgetNode", line.disclosure_id, line.table.value, line.code)
-            )
-        return strawberry.ID(encode_id("BudgetNode", line.id))
-
-    @strawberry.field(description="科目编码 Classification code: 215, 21505, 2150517.")
-    def code(self) -> str:
-        return self.tree.line.code or ""
-
-    @strawberry.field(
+    id: strawberry.ID = strawberry.field(description="全局标识 Global id.")
+    code: str = strawberry.field(description="科目编码 Classification code: 215, 21505, 2150517.")
+    name: str = strawberry.field(
         description="科目名称 Official full name in the catalog for the year; the printed name "
         "where the catalog lacks the code."
     )
-    def name(self) -> str:
-        return self.tree.line.name or self.tree.line.printed_name
-
-    @strawberry.field(description="印刷名称 The name as printed, often cut short by the PDF.")
-    def printed_name(self) -> str:
-        return self.tree.line.printed_name
-
-    @strawberry.field(
+    printed_name: str = strawberry.field(
+        description="印刷名称 The name as printed, often cut short by the PDF."
+    )
+    printed_code: str | None = strawberry.field(
         description="印刷编码 The code as printed where it differs from `code` (201 05 07, 301 2)."
     )
-    def printed_code(self) -> str | None:
-        return self.tree.line.printed_code
+    level: Level = strawberry.field(description="级次 Level: 类 CLASS, 款 SECTION, 项 ITEM.")
+    source_line: int | None = strawberry.field(
+        description="原文位置 Where in the source: the line of a text file, the page of a PDF."
+    )
 
-    @strawberry.field(description="级次 Level: 类 CLASS, 款 SECTION, 项 ITEM.")
-    def level(self) -> Level:
-        assert self.tree.line.level is not None
-        return self.tree.line.level
+    @classmethod
+    def of(cls, tree: TreeNode) -> BudgetNode:
+        line = tree.line
+        assert line.level is not None
+        if line.id is None:  # a 类 or 款 the table does not print: known by its code
+            key = encode_id("BudgetNode", line.disclosure_id, line.table.value, line.code)
+        else:
+            key = encode_id("BudgetNode", line.id)
+        return cls(
+            tree=tree,
+            id=strawberry.ID(key),
+            code=line.code or "",
+            name=line.name or line.printed_name,
+            printed_name=line.printed_name,
+            printed_code=line.printed_code,
+            level=line.level,
+            source_line=line.source_line,
+        )
 
     @strawberry.field(description="所印金额 What the document states for this row.")
     def stated(self) -> Amounts:
-        return Amounts.of(self.tree.stated, self.id(), "stated")
+        return Amounts.of(self.tree.stated, self.id, "stated")
 
     @strawberry.field(description="计算金额 The sum of the node's leaves (a leaf's own amounts).")
     def computed(self) -> Amounts:
-        return Amounts.of(self.tree.computed, self.id(), "computed")
+        return Amounts.of(self.tree.computed, self.id, "computed")
 
     @strawberry.field(description="下级 The nodes one level down, in printed order.")
     def children(self) -> list[BudgetNode]:
-        return [BudgetNode(tree=child) for child in self.tree.children]
-
-    @strawberry.field(
-        description="原文位置 Where in the source: the line of a text file, the page of a PDF."
-    )
-    def source_line(self) -> int | None:
-        return self.tree.line.source_line
+        return [BudgetNode.of(child) for child in self.tree.children]
 
 
 @strawberry.type(
@@ -525,7 +522,7 @@ class Disclosure(Node):
     async def _tree(self, info: Info[Context, None], table: domain.BudgetTable) -> list[BudgetNode]:
         assert self.row.id is not None
         roots = await disclosure_tree(info, self.row.id, table, self.row.fiscal_year)
-        return [BudgetNode(tree=root) for root in roots]
+        return [BudgetNode.of(root) for root in roots]
 
     @strawberry.field(
         description="预算表 The 类 nodes of any classified table the document prints "
