@@ -339,7 +339,10 @@ async def test_rollup_statements_do_not_grow_with_departments(
         f"{n}.00" for n in range(50, 40, -1)
     ]
     assert data["rollup"]["departmentCount"] == 50
-    assert statements <= 6
+    assert statements <= 7  # the first after a load reads the catalog again, with its version
+    again, warm = await client.counted(ROLLUP, year=2023, other=2022)
+    assert again == data
+    assert warm <= 6
 
 
 async def test_departments_and_disclosures_page_with_cursors(
