@@ -287,7 +287,7 @@ def _uploads() -> Iterator[Request]:
     bearers = {
         "no token": (),
         "wrong token": (("Authorization", "Bearer hub_" + "A" * 43),),
-        "empty bearer": (("Authorization", "Bearer "),),
+        "empty bearer": (("Authorization", "Bearer"),),
         "basic auth": (("Authorization", "Basic dXNlcjpwYXNz"),),
         "long token": (("Authorization", "Bearer " + "t" * 8000),),
     }
