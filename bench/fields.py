@@ -4,7 +4,10 @@ peer benchmark's DRILL and ROLLUP queries over the seed (a SQLite file made in a
 
 Calls are counted with cProfile and do not move with the machine's load; CPU time does, so the
 least of several rounds is reported. Compare two commits by running this in each, one after the
-other, on a quiet machine.
+other, on a quiet machine. For a figure that does not move at all, count instructions:
+``--plain N --query drill`` runs the query N times and measures nothing, so that under
+``valgrind --tool=callgrind`` the count with ``--plain 100`` less the count with ``--plain 0``,
+divided by 100, is the instructions of one query.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.fields", description=__doc__)
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--plain", type=int, help="run --query this many times, measure nothing")
+    parser.add_argument("--query", choices=sorted(QUERIES), default="drill")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'hub.db'}"
@@ -72,6 +77,12 @@ def main() -> None:
             try:
                 seed = resource_dir("fixtures") / "disclosures"
                 await ingest_files(database, [seed], Overrides())
+                if args.plain is not None:
+                    for _ in range(3 + args.plain):  # three to warm up, as with --plain 0
+                        await schema.execute(
+                            QUERIES[args.query], context_value=make_context(database)
+                        )
+                    return
                 print("| query | CPU ms per query (least of rounds) | Python calls per query |")
                 print("|---|---|---|")
                 for name, query in QUERIES.items():
