@@ -23,7 +23,9 @@ def _changed_seed(folder: Path) -> Path:
     return changed
 
 
-def test_tokens_are_made_listed_and_revoked(tmp_path: Path, env: dict[str, str]) -> None:
+def test_tokens_are_made_listed_and_revoked(tmp_path: Path) -> None:
+    """On SQLite (the store's token functions run on both backends in tests/app/test_service.py)."""
+    env = {"HUB_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"}
     made = hub("token", "create", "city-pipeline", cwd=tmp_path, env=env)
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip()
