@@ -456,8 +456,7 @@ async def _stored_findings(database: Database, outcomes: list[Outcome]) -> None:
 def _summary(outcome: Outcome) -> str:
     summary = outcome.summary
     assert summary is not None
-    counts = outcome.severities()
-    findings = ", ".join(f"{counts[s]} {s.value.lower()}" for s in Severity if counts[s]) or "none"
+    findings = outcome.findings_text() or "none"
     return (
         f"{summary.department} {summary.year}: {summary.tables} tables, {summary.lines} lines, "
         f"findings: {findings}"
@@ -488,9 +487,7 @@ def _ingest_lines(outcome: Outcome) -> list[Line]:
 
 def _report_ingest(outcomes: list[Outcome]) -> None:
     """Print the total of a run whose files' lines were printed as each was done."""
-    counts: Counter[str] = Counter(
-        "failed" if _not_loaded(o) or o.loaded is None else o.loaded.status.value for o in outcomes
-    )
+    counts: Counter[str] = Counter(o.status for o in outcomes)
     typer.echo(
         f"{len(outcomes)} file{'' if len(outcomes) == 1 else 's'}: "
         f"{counts['new'] + counts['new version']} loaded "

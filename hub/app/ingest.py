@@ -79,6 +79,19 @@ class Outcome:
     def failed(self) -> bool:
         return self.error is not None
 
+    @property
+    def status(self) -> str:
+        """``failed``, the load's status (``new``, ``unchanged``, …), or ``checked`` (read,
+        nothing loaded)."""
+        if self.error is not None:
+            return "failed"
+        return self.loaded.status.value if self.loaded else "checked"
+
+    def findings_text(self) -> str | None:
+        """The findings counted by severity, ``2 warning, 8 rounding``; None without any."""
+        counts = self.severities()
+        return ", ".join(f"{counts[s]} {s.value.lower()}" for s in Severity if counts[s]) or None
+
     def severities(self) -> Counter[Severity]:
         return Counter(f.severity for f in self.findings)
 
@@ -311,9 +324,7 @@ def _audit(outcome: Outcome, actor: str) -> AuditRecord:
     if outcome.error is not None or loaded is None:
         result, detail = "failed", outcome.error
     else:
-        result = loaded.status.value
-        counts = outcome.severities()
-        detail = ", ".join(f"{counts[s]} {s.value.lower()}" for s in Severity if counts[s]) or None
+        result, detail = loaded.status.value, outcome.findings_text()
     return AuditRecord(
         actor,
         AuditAction.INGEST,

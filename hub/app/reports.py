@@ -42,10 +42,9 @@ def outcome_json(outcome: Outcome, *, file: str | None = None) -> dict[str, Any]
     the file is, where it is stored."""
     loaded = None if outcome.error is not None else outcome.loaded
     counts = outcome.severities()
-    status = "failed" if outcome.error is not None else loaded.status.value if loaded else "checked"
     return {
         "file": file if file is not None else str(outcome.path),
-        "status": status,
+        "status": outcome.status,
         "sha256": outcome.sha256,
         "disclosure": encode_id("Disclosure", loaded.disclosure_id) if loaded else None,
         "version": loaded.version if loaded else None,

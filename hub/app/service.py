@@ -174,10 +174,7 @@ def _too_many(files: int, left: int, per_minute: int, times: list[datetime]) -> 
 
 
 def _report(outcomes: list[Outcome], names: dict[Path, str]) -> dict[str, Any]:
-    statuses: Counter[str] = Counter(
-        "failed" if o.error is not None or o.loaded is None else o.loaded.status.value
-        for o in outcomes
-    )
+    statuses: Counter[str] = Counter(o.status for o in outcomes)
     return {
         "files": [outcome_json(o, file=names.get(o.path, o.path.name)) for o in outcomes],
         "loaded": statuses[LoadStatus.NEW.value] + statuses[LoadStatus.NEW_VERSION.value],
