@@ -36,6 +36,9 @@ class VersionWatch:
 
     Each request waits for the next read that starts after it arrived, so no commit that
     preceded the request can be missed; every request waiting at that moment shares the read.
+    Every request waiting hears an answer, whatever happens to the read: a read that failed,
+    even while its connection was being closed, or was interrupted, is an error to each of them
+    (an outage: 503), never silence until the request timeout.
     """
 
     def __init__(self, database: Database) -> None:
@@ -53,15 +56,29 @@ class VersionWatch:
 
     async def _read(self) -> None:
         try:
-            while self.waiting is not None:
-                batch, self.waiting = self.waiting, None
+            while (batch := self.waiting) is not None:
+                self.waiting = None
                 try:
                     async with self.database.session() as session:
-                        batch.set_result(await data_version(session))
-                except Exception as exc:  # the requests waiting see the failure
-                    batch.set_exception(exc)
+                        version = await data_version(session)
+                except BaseException as exc:
+                    # Settled only once the session is closed: closing a connection the
+                    # database dropped fails after the read succeeded.
+                    batch.set_exception(exc if isinstance(exc, Exception) else _interrupted())
+                    if not isinstance(exc, Exception):
+                        raise
+                else:
+                    batch.set_result(version)
         finally:
             self.reading = False
+            if self.waiting is not None:  # arrived while the read was interrupted
+                self.waiting.set_exception(_interrupted())
+                self.waiting = None
+
+
+def _interrupted() -> ConnectionError:
+    """What the requests waiting hear of a read cut short (the server stopping)."""
+    return ConnectionError("reading the data version was interrupted")
 
 
 class ResponseCache:

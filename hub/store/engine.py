@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 __all__ = [
+    "POSTGRESQL_CONNECT_TIMEOUT_S",
     "SQLITE_BUSY_TIMEOUT_MS",
     "SQLITE_CONNECT_ARGS",
     "WRITE",
@@ -41,6 +42,12 @@ turns (one transaction per document, a first migration): a long wait is a queue,
 SQLITE_CONNECT_ARGS = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
 """The driver's own busy timeout, set as the file is opened: before any statement, SQLAlchemy's
 first queries on a connection included."""
+
+POSTGRESQL_CONNECT_TIMEOUT_S = 5.0
+"""How long opening a PostgreSQL connection may take before the database counts as away (503,
+to retry). asyncpg's own default is 60 s: a server that vanished without closing its sockets
+(a restart behind a proxy, a dropped route) would hold every request that needs a new
+connection for a minute, past the request timeout, and the pool's slots with it."""
 
 WRITE = {"hub_write": True}
 """Execution options of a connection that is to write: on SQLite its transaction begins
@@ -183,6 +190,7 @@ class Database:
             kwargs["connect_args"] = dict(SQLITE_CONNECT_ARGS)
         else:
             kwargs["pool_pre_ping"] = True
+            kwargs["connect_args"] = {"timeout": POSTGRESQL_CONNECT_TIMEOUT_S}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             take_over_sqlite_transactions(self.engine)

@@ -49,12 +49,15 @@ class Relay:
         task.add_done_callback(self.tasks.discard)
 
     async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # Registered at once: a stop while the upstream connection is still being opened drops
+        # this one too, as a server going away does, instead of leaving it silent.
+        self.writers.add(writer)
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection(self.host, self.port)
-        except OSError:
+        except (OSError, asyncio.CancelledError):
             writer.transport.abort()
             return
-        self.writers |= {writer, upstream_writer}
+        self.writers.add(upstream_writer)
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
 

@@ -1,4 +1,6 @@
+import asyncio
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -8,6 +10,7 @@ from graphql import get_introspection_query
 
 from hub.app.web import create_app
 from hub.config import Settings
+from hub.store import engine
 from hub.store.engine import Database
 from hub.store.migrate import head_revision, upgrade
 from tests.app.relay import Relay
@@ -172,6 +175,37 @@ async def test_an_unreachable_database_is_a_503_to_retry(
     assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     assert error["message"] == "the database is not available at the moment; try again shortly"
     assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_a_database_that_accepts_but_never_answers_is_a_503_within_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server gone without closing its sockets: the connection is accepted, then silence.
+    Requests are refused as unavailable once the connect timeout passes, not held until the
+    request timeout (asyncpg alone would wait 60 s)."""
+    monkeypatch.setattr(engine, "POSTGRESQL_CONNECT_TIMEOUT_S", 0.3)
+    silent: list[asyncio.StreamWriter] = []
+
+    async def accept_and_say_nothing(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        silent.append(writer)
+
+    server = await asyncio.start_server(accept_and_say_nothing, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    database = Database(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/silent")
+    try:
+        async with _client(database, request_timeout=20.0, response_cache=0) as client:
+            started = time.monotonic()
+            response = await client.post("/graphql", json=QUERY)
+            waited = time.monotonic() - started
+    finally:
+        await database.dispose()
+        server.close()
+        for writer in silent:
+            writer.transport.abort()
+    assert response.status_code == 503
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["SERVICE_UNAVAILABLE"]
+    assert len(silent) >= 1
+    assert waited < 10  # the connect timeout, not the request timeout of 20 s
 
 
 @pytest.fixture
