@@ -36,6 +36,11 @@ class Settings:
     """``HUB_RESPONSE_CACHE``: how many query answers to keep; 0 turns the cache off."""
     response_cache_bytes: int = 64_000_000
     """``HUB_RESPONSE_CACHE_BYTES``: the most the kept answers may hold together, in bytes."""
+    cache_control: str = "public, max-age=0, must-revalidate"
+    """``HUB_CACHE_CONTROL``: the ``Cache-Control`` of answers to GET queries, which also carry
+    an ``ETag`` (the data version and the query) that ``If-None-Match`` turns into a 304. The
+    default lets a proxy or CDN keep answers and ask each time; ``public, max-age=60`` lets it
+    answer for a minute without asking."""
     max_query_cost: int = 20_000
     """``HUB_MAX_QUERY_COST``: the largest estimated cost of a query (fields times the list
     sizes they repeat over) accepted; a costlier one is refused before it runs."""
@@ -81,6 +86,7 @@ class Settings:
             request_timeout=number.real("HUB_REQUEST_TIMEOUT", cls.request_timeout),
             response_cache=number.whole("HUB_RESPONSE_CACHE", cls.response_cache),
             response_cache_bytes=number.whole("HUB_RESPONSE_CACHE_BYTES", cls.response_cache_bytes),
+            cache_control=_header_value(environ, "HUB_CACHE_CONTROL", cls.cache_control),
             max_query_cost=number.whole("HUB_MAX_QUERY_COST", cls.max_query_cost),
             max_response_bytes=number.whole("HUB_MAX_RESPONSE_BYTES", cls.max_response_bytes),
             allowed_hosts=_names(environ.get("HUB_ALLOWED_HOSTS", "")),
@@ -99,6 +105,16 @@ class Settings:
 
 class SettingError(ValueError):
     """An environment variable the hub cannot use; the message names it."""
+
+
+def _header_value(environ: Mapping[str, str], name: str, default: str) -> str:
+    """A value the hub sends as an HTTP header: printable ASCII."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    if not all(" " <= c <= "~" for c in text):
+        raise SettingError(f"{name}={text!r}: expected printable ASCII, as in {default!r}")
+    return text
 
 
 def _names(value: str) -> tuple[str, ...]:

@@ -85,3 +85,13 @@ def test_upload_limits_from_the_environment() -> None:
 def test_an_upload_limit_that_is_not_usable_names_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingError, match=f"^{name}="):
         Settings.from_env({name: value})
+
+
+def test_the_cache_control_of_answers_to_get() -> None:
+    assert Settings.from_env({}).cache_control == "public, max-age=0, must-revalidate"
+    given = Settings.from_env({"HUB_CACHE_CONTROL": " public, max-age=60 "})
+    assert given.cache_control == "public, max-age=60"
+    with pytest.raises(SettingError, match="^HUB_CACHE_CONTROL='public,\\\\nmax-age=60'"):
+        Settings.from_env({"HUB_CACHE_CONTROL": "public,\nmax-age=60"})
+    with pytest.raises(SettingError, match="^HUB_CACHE_CONTROL='公开'"):
+        Settings.from_env({"HUB_CACHE_CONTROL": "公开"})

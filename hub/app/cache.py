@@ -4,7 +4,8 @@ The data changes only when a document is loaded (or the catalog synced), and eac
 moves the version on in the same transaction, so a cached answer is never stale. Only
 successful JSON answers are kept, the least recently used going first once the answers kept
 hold more bytes than allowed; only a request the API itself would accept is looked up, and
-anything else always reaches the API.
+anything else always reaches the API. The same key tags answers to GET for HTTP caches
+(``ETag``, ``If-None-Match``, ``Cache-Control``), with or without answers kept here.
 """
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.http.parse_content_type import parse_content_type
 
+from hub import __version__
 from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from hub.app.refusals import refuse
+from hub.config import Settings
 from hub.store.catalog import data_version
 from hub.store.engine import Database
 
-__all__ = ["ResponseCache"]
+__all__ = ["DEFAULT_CACHE_CONTROL", "ResponseCache", "VersionWatch"]
+
+DEFAULT_CACHE_CONTROL = Settings.cache_control
+"""Proxies may keep answers to GET but ask again each time, which costs a 304 while the data
+have not changed: exact."""
 
 ENTRY_SHARE = 16
 """One answer may take at most this fraction (1/16) of the cache's bytes, so that a few large
@@ -83,19 +90,32 @@ def _interrupted() -> ConnectionError:
 
 class ResponseCache:
     """Answers repeated queries from memory: at most ``entries`` answers holding at most
-    ``max_bytes`` together."""
+    ``max_bytes`` together (none with 0). Answers to GET carry an ``ETag`` made of the data
+    version, the query and the hub's version, and ``cache_control``; a GET whose
+    ``If-None-Match`` holds the current tag is answered 304 without running the query. So a
+    reverse proxy or CDN in front of several hub machines caches exactly what they would say."""
 
-    def __init__(self, app: ASGIApp, database: Database, entries: int, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        database: Database,
+        entries: int,
+        max_bytes: int,
+        cache_control: str = DEFAULT_CACHE_CONTROL,
+    ) -> None:
         self.app, self.entries, self.max_bytes = app, entries, max_bytes
+        self.keeps = entries > 0 and max_bytes > 0
+        self.cache_control = cache_control.encode("latin-1")
         self.versions = VersionWatch(database)
         self.cached: OrderedDict[tuple[str, int], bytes] = OrderedDict()
         self.bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _cacheable(scope):
+        method = str(scope.get("method"))
+        # Without answers to keep, only a GET needs the data version (for its tag).
+        if scope["type"] != "http" or not _cacheable(scope) or (not self.keeps and method != "GET"):
             await self.app(scope, receive, send)
             return
-        method = str(scope["method"])
         body = b""
         while True:  # read the whole request, then hand it on unchanged
             message = await receive()
@@ -110,9 +130,16 @@ class ResponseCache:
             await refuse(scope, send, 503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
             return
         key = (_key(scope, method, body), version)
+        tags = [(b"etag", _etag(key)), (b"cache-control", self.cache_control)]
+        if method != "GET":
+            tags = []
+        if tags and _matches(scope, tags[0][1]):
+            await send({"type": "http.response.start", "status": 304, "headers": tags})
+            await send({"type": "http.response.body", "body": b""})
+            return
         if key in self.cached:
             self.cached.move_to_end(key)
-            await _send_json(send, self.cached[key], hit=True)
+            await _send_json(send, self.cached[key], [(b"x-hub-cache", b"hit"), *tags])
             return
         replayed = False
 
@@ -129,15 +156,21 @@ class ResponseCache:
             nonlocal status, json_response
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = dict(message.get("headers") or [])
-                json_response = headers.get(b"content-type", b"").startswith(b"application/json")
+                headers = list(message.get("headers") or [])
+                named = dict(headers)
+                json_response = named.get(b"content-type", b"").startswith(b"application/json")
+                # The same query at the same data version gets the same answer, errors
+                # included; an answer that says how it may be cached (a hash not known yet)
+                # says so itself.
+                if status == 200 and json_response and b"cache-control" not in named:
+                    message = {**message, "headers": [*headers, *tags]}
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)
 
         await self.app(scope, replay, capture)
         answer = b"".join(chunks)
-        if status == 200 and json_response and b'"errors"' not in answer:
+        if self.keeps and status == 200 and json_response and b'"errors"' not in answer:
             self._keep(key, answer)
 
     def _keep(self, key: tuple[str, int], answer: bytes) -> None:
@@ -160,7 +193,8 @@ def _cacheable(scope: Scope) -> bool:
         return False
     if scope.get("method") == "GET":
         query = scope.get("query_string", b"").decode("latin-1")
-        return any(name == "query" for name, _ in parse_qsl(query, keep_blank_values=True))
+        names = {name for name, _ in parse_qsl(query, keep_blank_values=True)}
+        return bool(names & {"query", "extensions"})  # a persisted query has no query
     if scope.get("method") == "POST":
         media, _ = parse_content_type(headers.get(b"content-type", b"").decode("latin-1"))
         return media == "application/json"
@@ -175,7 +209,23 @@ def _key(scope: Scope, method: str, body: bytes) -> str:
     return hashlib.sha256(b"\0".join([method.encode(), path, material])).hexdigest()
 
 
-async def _send_json(send: Send, body: bytes, *, hit: bool) -> None:
+def _etag(key: tuple[str, int]) -> bytes:
+    """The answer's tag: what the answer depends on (the request, the data version) and the
+    hub's version, whose answers to the same query may differ."""
+    material = f"{__version__}\0{key[0]}\0{key[1]}".encode()
+    return b'"' + hashlib.sha256(material).hexdigest()[:32].encode() + b'"'
+
+
+def _matches(scope: Scope, etag: bytes) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weakly compared, as RFC 9110 asks) or is *."""
+    asked = dict(scope.get("headers") or []).get(b"if-none-match")
+    if asked is None:
+        return False
+    names = {name.strip().removeprefix(b"W/") for name in asked.split(b",")}
+    return etag in names or b"*" in names
+
+
+async def _send_json(send: Send, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -183,7 +233,7 @@ async def _send_json(send: Send, body: bytes, *, hit: bool) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
-                (b"x-hub-cache", b"hit" if hit else b"miss"),
+                *headers,
             ],
         }
     )

@@ -22,6 +22,7 @@ from hub.api.context import Context, make_context
 from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from hub.app.assets import missing_assets
 from hub.app.graphiql import GRAPHIQL_PACKAGES, cdn_files, example_query, page
+from hub.app.persisted import NOT_FOUND_BODY, PersistedQueries, PersistedQueryNotFound
 from hub.app.refusals import RETRY_AFTER_SECONDS, log_refusal, refusal_body
 from hub.app.security import content_security_policy, csp_nonce
 from hub.store.engine import Database
@@ -66,6 +67,7 @@ class HubGraphQL(GraphQL[Context, None]):
     ) -> None:
         super().__init__(schema, allow_queries_via_get=True)
         self.database = database
+        self.persisted = PersistedQueries()
         self.assets = assets
         self.require_local = require_local
         self.graphiql = graphiql
@@ -80,6 +82,10 @@ class HubGraphQL(GraphQL[Context, None]):
         except HTTPException as refused:
             code = _HTTP_CODES.get(refused.status_code, "BAD_REQUEST")
             response = _refusal(refused.status_code, refused.reason, code)
+        except PersistedQueryNotFound:
+            # Not an error of the client's: its next request sends the query with the hash.
+            response = _Answer(NOT_FOUND_BODY, media_type="application/json")
+            response.headers["cache-control"] = "private, no-cache, must-revalidate"
         except Exception as error:
             # Outside the schema (which masks what fails inside it), only an outage is expected.
             if not database_unavailable(error):
@@ -101,7 +107,8 @@ class HubGraphQL(GraphQL[Context, None]):
                     f"a query is sent as application/json, not {media or 'without a type'} "
                     "(or in the query string of a GET)",
                 )
-        return await super().parse_http_body(request)
+        parsed = await super().parse_http_body(request)
+        return parsed if isinstance(parsed, list) else self.persisted.resolve(parsed)
 
     def parse_json(self, data: str | bytes) -> Any:
         # ``bytes`` is the request body; ``str`` a query-string parameter (variables=…).
@@ -131,6 +138,12 @@ class HubGraphQL(GraphQL[Context, None]):
                 f"not {_json_kind(value)}",
             )
         return value
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET carrying only a persisted query's hash (no ``query``) asks for an answer.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         if not self.graphiql:

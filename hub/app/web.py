@@ -141,10 +141,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         require_local=settings.offline,
         graphiql=settings.graphiql,
     )
-    if settings.response_cache > 0 and settings.response_cache_bytes > 0:
-        graphql = ResponseCache(
-            graphql, database, settings.response_cache, settings.response_cache_bytes
-        )
+    # Also with no answers to keep (HUB_RESPONSE_CACHE=0): it tags answers to GET.
+    graphql = ResponseCache(
+        graphql,
+        database,
+        settings.response_cache,
+        settings.response_cache_bytes,
+        settings.cache_control,
+    )
     _quiet_execution_log()
     # The first is the outermost: every answer, refusals included, gets the security headers.
     middleware = [Middleware(SecurityHeaders)]
