@@ -125,3 +125,11 @@ async def database(migrated_url: str) -> AsyncIterator[Database]:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """Apollo Client's npm packages, for the tests that run it in Node (tests/apollo.py)."""
+    from tests import apollo  # it reads this module's settings
+
+    return apollo.node_modules()

@@ -7,30 +7,19 @@ a rollup's year comparison). Without the configuration Apollo's InMemoryCache wa
 may be lost" and the first query no longer reads back from the cache; with it, the first reads
 back exactly as the hub answered it, and Apollo writes no warning or error at all.
 
-The npm packages are those of tests/js/package-lock.json, installed with ``npm ci`` (every
-package checked against its integrity hash) into a cache folder outside the repository, once
-per lock file (``HUB_TEST_NPM_DIR``, default ``~/.cache/budget-hub/npm``). Without Node.js and
-npm these tests are skipped with the reason, except under CI (``CI=true``), where they fail.
+Node and the npm packages: see tests/apollo.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from graphql import GraphQLObjectType
 from typer.testing import CliRunner
 
@@ -40,12 +29,9 @@ from hub.app.cli import cli
 from hub.app.web import create_app
 from hub.config import Settings
 from hub.store.engine import Database
-from tests import seed
+from tests import apollo, seed
 from tests.api.ask import post
-from tests.conftest import IN_CI, ROOT
 
-JS = ROOT / "tests" / "js"
-SCRIPT = JS / "apollo_cache.cjs"
 PATH = "/graphql/client-cache.json"
 
 # The same disclosure, subject, rollup and page of departments; the second query selects other
@@ -171,93 +157,18 @@ async def test_it_answers_only_to_allowed_hosts_and_cors_origins() -> None:
 # -- Apollo Client, in Node --------------------------------------------------------------------
 
 
-def _node_missing() -> str | None:
-    missing = [name for name in ("node", "npm") if shutil.which(name) is None]
-    if missing:
-        return (
-            f"{' and '.join(missing)} not found: install Node.js (20 or later) with npm to run "
-            "Apollo Client against the hub"
-        )
-    return None
-
-
-def _npm_folder() -> Path:
-    """Where the lock file's packages are installed: one folder per lock file, reused."""
-    lock = (JS / "package-lock.json").read_bytes() + (JS / "package.json").read_bytes()
-    base = os.environ.get("HUB_TEST_NPM_DIR") or str(
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "budget-hub" / "npm"
-    )
-    return Path(base) / hashlib.sha256(lock).hexdigest()[:16]
-
-
-@pytest.fixture(scope="session")
-def node_modules() -> Path:
-    """``npm ci`` of tests/js into the cache folder (skipped when already there)."""
-    reason = _node_missing()
-    if reason is not None:
-        if IN_CI:
-            pytest.fail(f"CI needs Node.js: {reason}")
-        pytest.skip(reason)
-    folder = _npm_folder()
-    installed = folder / "node_modules"
-    if (installed / ".package-lock.json").exists():
-        return installed
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder.parent) as scratch:
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(JS / name, Path(scratch) / name)
-        done = subprocess.run(
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"],
-            cwd=scratch,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, f"npm ci failed:\n{done.stdout}\n{done.stderr}"
-        try:
-            Path(scratch).rename(folder)
-        except OSError:  # another run installed it meanwhile
-            assert (installed / ".package-lock.json").exists()
-        else:
-            Path(scratch).mkdir()  # for the context manager to remove
-    return installed
-
-
 @pytest.fixture
 async def hub(database: Database) -> AsyncIterator[str]:
     """The hub over the seed, listening on a loopback port in this test's event loop."""
     await seed.load_text(database, seed.SEED.read_text(encoding="utf-8"))
     app = create_app(Settings(database_url=str(database.url), response_cache=0), database)
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, access_log=False))
-    serving = asyncio.create_task(server.serve(sockets=[listener]))
-    while not server.started:
-        assert not serving.done(), serving.exception()
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await serving
-        listener.close()
+    async with apollo.served(app) as base:
+        yield base
 
 
 async def _apollo(node_modules: Path, hub: str, *, config: bool) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as folder:
-        given = Path(folder) / "input.json"
-        given.write_text(json.dumps({"hub": hub, "config": config, "queries": [QUERY_A, QUERY_B]}))
-        node = await asyncio.create_subprocess_exec(
-            "node",
-            str(SCRIPT),
-            str(given),
-            env={**os.environ, "NODE_PATH": str(node_modules)},
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(node.communicate(), timeout=120)
-    assert node.returncode == 0, err.decode()
-    result: dict[str, Any] = json.loads(out)
+    given = {"hub": hub, "config": config, "queries": [QUERY_A, QUERY_B]}
+    result = await apollo.run(node_modules, "apollo_cache.cjs", given)
     assert result["apolloClient"].startswith("3.")
     # Apollo sent both queries (with the __typename it adds) and the hub answered them whole.
     assert [r["operationName"] for r in result["requests"]] == ["First", "Second"]

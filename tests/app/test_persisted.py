@@ -3,6 +3,7 @@
 import hashlib
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from hub.app.persisted import PersistedQueries, PersistedQueryNotFound
 from hub.app.web import create_app
 from hub.config import Settings
 from hub.store.engine import Database
-from tests import seed
+from tests import apollo, seed
 
 QUERY = '{ rollup(scheme: FUNCTIONAL, year: 2023, code: "215") { total departmentCount } }'
 HASH = hashlib.sha256(QUERY.encode()).hexdigest()
@@ -110,3 +111,46 @@ def test_the_queries_kept_are_bounded_in_bytes_the_oldest_going_first() -> None:
     with pytest.raises(PersistedQueryNotFound):
         kept.resolve(GraphQLRequestData(query=None, variables=None, operation_name=None,
                                         extensions=_extensions(digests[0])))  # fmt: skip
+
+
+async def test_apollo_sends_hashes_by_get_and_a_caching_fetch_revalidates_them(
+    node_modules: Path, database: Database, tmp_path: Path
+) -> None:
+    """The real client, with its persisted-query link, hashes sent by GET, and a fetch that
+    caches by ETag as a browser or proxy does. The response cache is off: every 304 is the
+    tag's doing."""
+    await seed.load_text(database, seed.SEED.read_text(encoding="utf-8"))
+    app = create_app(Settings(database_url=str(database.url), response_cache=0), database)
+    query = "query Rollup " + QUERY.replace('"215"', '"2150517"')
+    given = {"query": query, "clients": 3, "httpCache": str(tmp_path / "http-cache.json")}
+    async with apollo.served(app) as hub:
+        first = await apollo.run(node_modules, "apollo_persisted.cjs", {**given, "hub": hub})
+        await seed.load_text(database, seed.variant("501", **{"2150517": "2.00"}))
+        later = await apollo.run(
+            node_modules, "apollo_persisted.cjs", {**given, "hub": hub, "clients": 1}
+        )
+    rollup = {"__typename": "RollupNode", "total": "2798.00", "departmentCount": 1}
+    assert first["data"] == [{"rollup": rollup}] * 3
+    assert first["messages"] == later["messages"] == []
+    unknown, with_query, tagged, revalidated = first["exchanges"]
+    # The hash alone, by GET: not known yet; then with the query, by POST; then the hash alone.
+    assert unknown == {
+        "method": "GET", "withQuery": False, "ifNoneMatch": None, "status": 200,
+        "etag": None, "cacheControl": "private, no-cache, must-revalidate",
+    }  # fmt: skip
+    assert (with_query["method"], with_query["withQuery"], with_query["etag"]) == (
+        "POST",
+        True,
+        None,
+    )
+    etag = tagged["etag"]
+    assert tagged == {
+        "method": "GET", "withQuery": False, "ifNoneMatch": None, "status": 200,
+        "etag": etag, "cacheControl": "public, max-age=0, must-revalidate",
+    }  # fmt: skip
+    assert revalidated == {**tagged, "ifNoneMatch": etag, "status": 304}
+    # After a load the tag is another, and the answer new.
+    [changed] = later["exchanges"]
+    assert (changed["ifNoneMatch"], changed["status"]) == (etag, 200)
+    assert changed["etag"] != etag
+    assert later["data"] == [{"rollup": {**rollup, "total": "2800.00", "departmentCount": 2}}]
