@@ -22,10 +22,16 @@ NewDatabase = Callable[[], AbstractContextManager[str]]
 """A new, empty database's URL, dropped afterwards."""
 
 
-def _killed(command: list[str], url: str, after: float) -> tuple[bool, int]:
+ORPHAN_WAIT_S = 10.0
+"""How long the children of a killed command have to die after it: the kernel kills a reader
+when its parent, the fork server, ends, and the fork server ends when it notices the command
+gone; on a loaded machine that can take a moment, but not this long."""
+
+
+def _killed(command: list[str], url: str, after: float) -> tuple[bool, int, int]:
     """Start a hub command, kill -9 it (the process alone, as the OOM killer or a power cut
-    would) ``after`` seconds in; whether it was still running, and how many of its children
-    outlived it by a second."""
+    would) ``after`` seconds in; whether it was still running, how many of its children were
+    still alive :data:`ORPHAN_WAIT_S` later, and how long, in ms, the last of them outlived it."""
     process = subprocess.Popen(
         [sys.executable, "-m", "hub", *command],
         cwd=ROOT,
@@ -39,11 +45,13 @@ def _killed(command: list[str], url: str, after: float) -> tuple[bool, int]:
     if running:
         process.send_signal(signal.SIGKILL)
     process.wait()
-    time.sleep(1)
-    orphans = len(group(process.pid))
+    killed = time.monotonic()
+    while (orphans := len(group(process.pid))) and time.monotonic() - killed < ORPHAN_WAIT_S:
+        time.sleep(0.02)
+    outlived_ms = round((time.monotonic() - killed) * 1000)
     if orphans:
         os.killpg(process.pid, signal.SIGKILL)  # leave nothing behind for the next trial
-    return running, orphans
+    return running, orphans, outlived_ms
 
 
 def _timed(command: list[str], url: str) -> float:
@@ -76,15 +84,24 @@ def kill_trials(
 
     def trials(count: int, span: float, command: list[str], then: list[list[str]],
                clean: dict[str, object], prepare: list[str] | None) -> dict[str, int]:  # fmt: skip
-        figures = {"trials": 0, "killed_while_running": 0, "children_outliving": 0, "differ": 0}
+        figures = {
+            "trials": 0,
+            "killed_while_running": 0,
+            "children_outliving": 0,
+            "children_gone_within_ms": 0,
+            "differ": 0,
+        }
         for _ in range(count):
             with new_database() as url:
                 if prepare:
                     _timed(prepare, url)
-                running, orphans = _killed(command, url, rng.uniform(0.2, span))
+                running, orphans, outlived_ms = _killed(command, url, rng.uniform(0.2, span))
                 figures["trials"] += 1
                 figures["killed_while_running"] += running
                 figures["children_outliving"] += orphans
+                figures["children_gone_within_ms"] = max(
+                    figures["children_gone_within_ms"], outlived_ms
+                )
                 for step in then:
                     result = hub(*step, url=url, cwd=ROOT)
                     section.expect(
@@ -109,7 +126,8 @@ def kill_trials(
         section.expect(figures["differ"] == 0, f"{backend} {kind}: {figures['differ']} differ")
         section.expect(
             figures["children_outliving"] == 0,
-            f"{backend} {kind}: {figures['children_outliving']} children outlived hub",
+            f"{backend} {kind}: {figures['children_outliving']} children outlived hub by "
+            f"{ORPHAN_WAIT_S:g} s",
         )
     return section
 
