@@ -36,6 +36,10 @@ class Settings:
     """``HUB_RESPONSE_CACHE``: how many query answers to keep; 0 turns the cache off."""
     response_cache_bytes: int = 64_000_000
     """``HUB_RESPONSE_CACHE_BYTES``: the most the kept answers may hold together, in bytes."""
+    read_model_bytes: int = 48_000_000
+    """``HUB_READ_MODEL_BYTES``: the most the read model may hold per worker, in bytes
+    (estimated): disclosures' trees, rollup subtrees and the rows requests read, kept for the
+    data version they were read at; 0 keeps nothing."""
     cache_control: str = "public, max-age=0, must-revalidate"
     """``HUB_CACHE_CONTROL``: the ``Cache-Control`` of answers to GET queries, which also carry
     an ``ETag`` (the data version and the query) that ``If-None-Match`` turns into a 304. The
@@ -86,6 +90,7 @@ class Settings:
             request_timeout=number.real("HUB_REQUEST_TIMEOUT", cls.request_timeout),
             response_cache=number.whole("HUB_RESPONSE_CACHE", cls.response_cache),
             response_cache_bytes=number.whole("HUB_RESPONSE_CACHE_BYTES", cls.response_cache_bytes),
+            read_model_bytes=number.whole("HUB_READ_MODEL_BYTES", cls.read_model_bytes),
             cache_control=_header_value(environ, "HUB_CACHE_CONTROL", cls.cache_control),
             max_query_cost=number.whole("HUB_MAX_QUERY_COST", cls.max_query_cost),
             max_response_bytes=number.whole("HUB_MAX_RESPONSE_BYTES", cls.max_response_bytes),

@@ -1,8 +1,9 @@
 """What every resolver of one request shares: the reads, their DataLoaders and the snapshot
 they all read.
 
-Everything here is made anew per request, so no cache outlives it and no session is shared
-between requests; within one, every read sees the same moment of the data (a rollup's total,
+Everything here is made anew per request, and no session is shared between requests (what
+outlives a request is the read model, exact per data version: :mod:`hub.query.model`); within
+one, every read sees the same moment of the data (a rollup's total,
 count and ranking agree however a load commits meanwhile), and :class:`EndOfRequest` ends it.
 """
 
@@ -16,6 +17,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
 from hub.domain import BudgetTable
+from hub.query.model import VersionedReads
 from hub.query.reads import Reader
 from hub.query.rollups import DepartmentShare, RollupKey, RollupRow, Rollups
 from hub.query.snapshot import Snapshot
@@ -82,7 +84,8 @@ class EndOfRequest(SchemaExtension):
 
 def make_context(database: Database) -> Context:
     snapshot = Snapshot(database)
-    reader, rollups = Reader(snapshot), Rollups(snapshot)
+    reads = VersionedReads(snapshot)  # one data version for the request's reads
+    reader, rollups = Reader(snapshot, reads), Rollups(snapshot, reads)
     return Context(
         snapshot=snapshot,
         reader=reader,

@@ -38,6 +38,7 @@ from hub.app.security import AllowedHosts, SecurityHeaders
 from hub.app.service import INGEST_PATH
 from hub.app.service import routes as service_routes
 from hub.config import Settings
+from hub.query.model import read_model
 from hub.store.engine import Database
 from hub.store.migrate import current_revision, head_revision
 
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         seconds=settings.request_timeout,
     )
     schema = make_schema(limits, debug=settings.debug)
+    read_model(database, settings.read_model_bytes)
     folder = assets_dir(settings.assets_dir)
     graphql: ASGIApp = HubGraphQL(
         schema,

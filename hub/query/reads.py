@@ -20,10 +20,11 @@ from sqlmodel import col, select
 
 from hub.catalog import Catalog
 from hub.domain import BudgetTable, LineKind, Scheme, Scope
+from hub.query.model import VersionedReads
 from hub.query.pages import CHANGE_CURSOR, MAX_PAGE, Page, decode_cursor, encode_cursor
 from hub.query.rollups import region_matches
 from hub.query.snapshot import Sessions, Snapshot
-from hub.store.catalog import data_version, in_subtree, stored_catalog
+from hub.store.catalog import in_subtree, stored_catalog
 from hub.store.entities import (
     BudgetLine,
     Change,
@@ -74,10 +75,12 @@ data version is exact; a request reads hundreds of entries otherwise (most of a 
 
 
 class Reader:
-    """What one GraphQL request reads, batch by batch."""
+    """What one GraphQL request reads, batch by batch; through the read model
+    (:mod:`hub.query.model`) when it reads a snapshot."""
 
-    def __init__(self, sessions: Sessions) -> None:
+    def __init__(self, sessions: Sessions, reads: VersionedReads | None = None) -> None:
         self.sessions = sessions
+        self.reads = reads or VersionedReads(sessions)
         self._database = sessions.database if isinstance(sessions, Snapshot) else sessions
         self._catalog: asyncio.Future[Catalog] | None = None
 
@@ -87,9 +90,13 @@ class Reader:
 
     async def load_by_id(self, entity: Any, ids: Sequence[int]) -> list[Any]:
         """Rows of ``entity`` by primary key, in the order asked (None where missing)."""
-        rows = await self._all(select(entity).where(col(entity.id).in_(set(ids))))
-        found = {row.id: row for row in rows}
-        return [found.get(i) for i in ids]
+
+        async def read(missing: list[int]) -> list[Any]:
+            rows = await self._all(select(entity).where(col(entity.id).in_(set(missing))))
+            found = {row.id: row for row in rows}
+            return [found.get(i) for i in missing]
+
+        return await self.reads.kept_batch(entity.__name__, ids, read)
 
     async def load_disclosures(self, ids: Sequence[int]) -> list[Disclosure | None]:
         return await self.load_by_id(Disclosure, ids)
@@ -102,6 +109,9 @@ class Reader:
 
     async def load_lines(self, keys: Sequence[tuple[int, BudgetTable]]) -> list[list[BudgetLine]]:
         """The lines of each (disclosure, table), in printed order."""
+        return await self.reads.kept_batch("lines", keys, self._read_lines)
+
+    async def _read_lines(self, keys: list[tuple[int, BudgetTable]]) -> list[list[BudgetLine]]:
         # Two plain INs, not a row-value IN: SQLite uses no index for the latter.
         statement = (
             select(BudgetLine)
@@ -114,12 +124,21 @@ class Reader:
         rows = await self._all(statement)
         return _grouped(keys, rows, lambda line: (line.disclosure_id, line.table))
 
-    async def _children(self, entity: Any, parent: str, ids: Sequence[int]) -> list[list[Any]]:
+    async def _children(
+        self, entity: Any, parent: str, ids: Sequence[int], order: Any = None
+    ) -> list[list[Any]]:
+        """The rows of ``entity`` under each id of ``parent``, in printed order (``ordinal``)
+        or by ``order``."""
         column = getattr(entity, parent)
-        rows = await self._all(
-            select(entity).where(col(column).in_(set(ids))).order_by(col(entity.ordinal))
-        )
-        return _grouped(ids, rows, lambda row: getattr(row, parent))
+        order = entity.ordinal if order is None else order
+
+        async def read(missing: list[int]) -> list[list[Any]]:
+            rows = await self._all(
+                select(entity).where(col(column).in_(set(missing))).order_by(col(order))
+            )
+            return _grouped(missing, rows, lambda row: getattr(row, parent))
+
+        return await self.reads.kept_batch(f"{entity.__name__}.{parent}", ids, read)
 
     async def load_three_public(self, ids: Sequence[int]) -> list[list[ThreePublicLine]]:
         return await self._children(ThreePublicLine, "disclosure_id", ids)
@@ -137,18 +156,10 @@ class Reader:
         return await self._children(GlossaryEntry, "disclosure_id", ids)
 
     async def load_units(self, ids: Sequence[int]) -> list[list[Unit]]:
-        rows = await self._all(
-            select(Unit).where(col(Unit.department_id).in_(set(ids))).order_by(col(Unit.id))
-        )
-        return _grouped(ids, rows, lambda row: row.department_id)
+        return await self._children(Unit, "department_id", ids, order=Unit.id)
 
     async def load_findings(self, ids: Sequence[int]) -> list[list[Finding]]:
-        rows = await self._all(
-            select(Finding)
-            .where(col(Finding.disclosure_id).in_(set(ids)))
-            .order_by(col(Finding.id))
-        )
-        return _grouped(ids, rows, lambda row: row.disclosure_id)
+        return await self._children(Finding, "disclosure_id", ids, order=Finding.id)
 
     async def catalog(self) -> Catalog:
         """The whole catalog, read once per request however many resolvers ask at once."""
@@ -157,14 +168,15 @@ class Reader:
         return await self._catalog
 
     async def _read_catalog(self) -> Catalog:
+        version = await self.reads.version()
+        kept = _catalogs.get(self._database)
+        if kept is not None and kept[0] == version:
+            return kept[1]
         async with self.sessions.session() as session:
-            version = await data_version(session)
-            kept = _catalogs.get(self._database)
-            if kept is not None and kept[0] == version:
-                return kept[1]
             catalog = await stored_catalog(session)
+        if isinstance(self.sessions, Snapshot):  # read at that version
             _catalogs[self._database] = (version, catalog)
-            return catalog
+        return catalog
 
     async def sightings(
         self, scheme: Scheme, year: int, code: str | None, within: str = "code"
@@ -172,6 +184,14 @@ class Reader:
         """Where the current disclosures of a year print a code, and what they call it: the
         observed catalog. ``within`` widens it to the codes one level under ``code``
         ("children"), every code under it ("subtree"), or (``code`` None) every code."""
+        return await self.reads.kept(
+            ("sightings", scheme, year, code, within),
+            lambda: self._read_sightings(scheme, year, code, within),
+        )
+
+    async def _read_sightings(
+        self, scheme: Scheme, year: int, code: str | None, within: str
+    ) -> list[Sighting]:
         where: list[Any] = []
         if code is not None and within == "code":
             where = [col(BudgetLine.code) == code]
@@ -217,6 +237,11 @@ class Reader:
 
     async def find_department(self, department: str, region: str | None) -> Department | None:
         """A department by code or exact name, within a region when one is given."""
+        return await self.reads.kept(
+            ("department", department, region), lambda: self._find_department(department, region)
+        )
+
+    async def _find_department(self, department: str, region: str | None) -> Department | None:
         statement = self._region_filter(
             select(Department).where(
                 or_(col(Department.code) == department, col(Department.name) == department)
@@ -239,6 +264,14 @@ class Reader:
         scope: Scope = Scope.DEPARTMENT,
     ) -> Disclosure | None:
         """The current disclosure of a department for a year, or the version asked for."""
+        return await self.reads.kept(
+            ("disclosure", department, year, version, region, scope),
+            lambda: self._find_disclosure(department, year, version, region, scope),
+        )
+
+    async def _find_disclosure(
+        self, department: str, year: int, version: int | None, region: str | None, scope: Scope
+    ) -> Disclosure | None:
         found = await self.find_department(department, region)
         if found is None:
             return None
@@ -279,7 +312,10 @@ class Reader:
         self, region: str | None, first: int, after: str | None
     ) -> Page[Department]:
         statement = self._region_filter(select(Department), region)
-        return await self._page(Department, "department", statement, first, after)
+        return await self.reads.kept(
+            ("departments", region, first, after),
+            lambda: self._page(Department, "department", statement, first, after),
+        )
 
     async def disclosure_page(
         self,
@@ -322,7 +358,11 @@ class Reader:
             )
         elif not include_superseded:
             statement = statement.where(is_current())
-        return await self._page(Disclosure, "disclosure", statement, first, after)
+        asked = (region, year, department, include_superseded, department_id, scope)
+        return await self.reads.kept(
+            ("disclosures", *asked, changed_since, first, after),
+            lambda: self._page(Disclosure, "disclosure", statement, first, after),
+        )
 
     async def change_page(self, first: int, after: str | None) -> Page[Change]:
         """The change feed in the order its entries committed (by id), after the cursor

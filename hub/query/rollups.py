@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, literal_column, or_, select
 from sqlmodel import col
 
 from hub.domain import BudgetTable, Scheme
+from hub.query.model import VersionedReads
 from hub.query.snapshot import Sessions
 from hub.store.catalog import in_subtree
 from hub.store.entities import BudgetLine, Department, Disclosure, Region
@@ -103,8 +104,9 @@ class Rollups:
     """Rollup reads for one request, in the request's snapshot (or, given a database, each in
     a session of its own)."""
 
-    def __init__(self, sessions: Sessions) -> None:
+    def __init__(self, sessions: Sessions, reads: VersionedReads | None = None) -> None:
         self.sessions = sessions
+        self.reads = reads or VersionedReads(sessions)
 
     def _current(self, scheme: Scheme, year: int, region: str | None, *columns: Any) -> Select[Any]:
         """Current lines of a year's rollup table: one range of ix_budget_line_rollup."""
@@ -146,11 +148,16 @@ class Rollups:
     async def subtree(self, key: RollupKey) -> dict[str, RollupRow]:
         """Every code in the subtree of ``key.code`` with its total, in one query."""
         codes = in_subtree(col(BudgetLine.code), key.code)
-        return await self._totals(key.scheme, key.year, key.region, codes)
+        return await self.reads.kept(
+            ("subtree", key), lambda: self._totals(key.scheme, key.year, key.region, codes)
+        )
 
     async def load_totals(self, keys: Sequence[RollupKey]) -> list[RollupRow | None]:
         """The total of each key's exact code (other years, mostly): one query per scheme,
         year and region among the keys."""
+        return await self.reads.kept_batch("total", keys, self._load_totals)
+
+    async def _load_totals(self, keys: Sequence[RollupKey]) -> list[RollupRow | None]:
         found: dict[RollupKey, RollupRow] = {}
         for (scheme, year, region), codes in _grouped(keys).items():
             totals = await self._totals(scheme, year, region, col(BudgetLine.code).in_(codes))
@@ -160,6 +167,9 @@ class Rollups:
 
     async def load_shares(self, keys: Sequence[RollupKey]) -> list[list[DepartmentShare]]:
         """Which departments spend each key's code, largest first (at most ``MAX_SHARES``)."""
+        return await self.reads.kept_batch("shares", keys, self._load_shares)
+
+    async def _load_shares(self, keys: Sequence[RollupKey]) -> list[list[DepartmentShare]]:
         shares: dict[RollupKey, list[DepartmentShare]] = defaultdict(list)
         for (scheme, year, region), codes in _grouped(keys).items():
             rank = (

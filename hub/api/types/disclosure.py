@@ -27,6 +27,7 @@ from hub.api.types.common import (
     utc,
     wan,
 )
+from hub.query.model import NODE_BYTES
 from hub.query.trees import TreeNode, build_tree, walk
 from hub.store import entities
 
@@ -137,15 +138,22 @@ class SummaryLine(Node):
 async def disclosure_tree(
     info: Info[Context, None], disclosure_id: int, table: domain.BudgetTable, year: int
 ) -> list[TreeNode]:
-    """A disclosure's table as a tree; a 类 or 款 it does not print is named from the catalog."""
-    roots = build_tree(await info.context.lines.load((disclosure_id, table)))
-    unprinted = [node.line for node in walk(roots) if node.line.id is None]
-    if unprinted:
-        catalog = await info.context.reader.catalog()
-        for line in unprinted:
-            if line.scheme is not None and line.code is not None:
-                line.name = catalog.name(line.scheme, line.code, year)
-    return roots
+    """A disclosure's table as a tree; a 类 or 款 it does not print is named from the catalog.
+    Built once per data version (the read model), its computed amounts with it."""
+
+    async def build() -> list[TreeNode]:
+        roots = build_tree(await info.context.lines.load((disclosure_id, table)))
+        unprinted = [node.line for node in walk(roots) if node.line.id is None]
+        if unprinted:
+            catalog = await info.context.reader.catalog()
+            for line in unprinted:
+                if line.scheme is not None and line.code is not None:
+                    line.name = catalog.name(line.scheme, line.code, year)
+        return roots
+
+    return await info.context.reader.reads.kept(
+        ("tree", disclosure_id, table, year), build, lambda roots: NODE_BYTES * len(walk(roots))
+    )
 
 
 @strawberry.type(description="“三公”经费 The “three public” expenses of table 7, in 万元.")
