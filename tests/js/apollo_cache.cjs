@@ -11,22 +11,10 @@
 "use strict";
 
 const fs = require("node:fs");
-const util = require("node:util");
-
-const messages = [];
-for (const level of ["warn", "error"]) {
-  console[level] = (...args) => {
-    messages.push({ level, text: util.format(...args) });
-  };
-}
+const { messages } = require("./apollo_messages.cjs");
 
 const { ApolloClient, HttpLink, InMemoryCache, gql } = require("@apollo/client/core");
-const { loadDevMessages, loadErrorMessages } = require("@apollo/client/dev");
 const { version } = require("@apollo/client/package.json");
-
-// The full text of Apollo's warnings, as in development builds (else only a code and a link).
-loadDevMessages();
-loadErrorMessages();
 
 async function main() {
   const input = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));

@@ -15,21 +15,10 @@
 
 const crypto = require("node:crypto");
 const fs = require("node:fs");
-const util = require("node:util");
-
-const messages = [];
-for (const level of ["warn", "error"]) {
-  console[level] = (...args) => {
-    messages.push({ level, text: util.format(...args) });
-  };
-}
+const { messages } = require("./apollo_messages.cjs");
 
 const { ApolloClient, HttpLink, InMemoryCache, gql } = require("@apollo/client/core");
 const { createPersistedQueryLink } = require("@apollo/client/link/persisted-queries");
-const { loadDevMessages, loadErrorMessages } = require("@apollo/client/dev");
-
-loadDevMessages();
-loadErrorMessages();
 
 async function main() {
   const input = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
