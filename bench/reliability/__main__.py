@@ -1,4 +1,5 @@
-"""python -m bench.reliability [--size small|full] [--backend sqlite|postgresql …] [--out DIR]
+"""python -m bench.reliability [--size small|full] [--backend sqlite|postgresql …]
+[--served small|city|province] [--out DIR]
 
 small (CI, a few minutes): every section at a few trials. full (RELIABILITY.md, about an
 hour): 10,000 abusive requests and 565 mutated documents per backend, kill -9 × 20 in ingest
@@ -16,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -95,9 +96,13 @@ def run(
     backends: list[str],
     only: tuple[str, ...] = SECTIONS,
     restart_command: str | None = None,
+    served_size: str | None = None,
 ) -> dict[str, Any]:
     plan = PLANS[size]
+    if served_size is not None:
+        plan = replace(plan, served=SIZES[served_size])
     report: dict[str, Any] = {"size": size, "machine": machine(), "sections": {}, "only": only}
+    report["served_size"] = served_size or size
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         corpus = folder / "corpus"
@@ -164,7 +169,8 @@ def run(
 def markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines = [
-        f"### reliability, {report['size']} ({m['cores']} cores, {m['memory_gib']} GiB, "
+        f"### reliability, {report['size']}, served {report['served_size']} "
+        f"({m['cores']} cores, {m['memory_gib']} GiB, "
         f"Python {m['python']}, commit {m['commit']})",
         "",
         "| section | seconds | invariants | figures |",
@@ -190,10 +196,18 @@ def main() -> None:
     parser.add_argument(
         "--only", action="append", choices=SECTIONS, help="repeat for several (default: all)"
     )
+    parser.add_argument(
+        "--served",
+        choices=sorted(SIZES),
+        help="serve the abuse battery, the bombs and the soak this generated corpus instead "
+        "(province: 20,960 documents, about 10 minutes to load)",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "results")
     args = parser.parse_args()
     backends = args.backend or ["sqlite", "postgresql"]
-    report = run(args.size, backends, tuple(args.only or SECTIONS), args.restart_postgres)
+    report = run(
+        args.size, backends, tuple(args.only or SECTIONS), args.restart_postgres, args.served
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"reliability-{args.size}"
     stem.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False))

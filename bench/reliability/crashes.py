@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bench.reliability.common import ROOT, SEED, Section, group, hub, hub_env, state
 
 __all__ = ["concurrent_ingests", "kill_trials"]
@@ -144,12 +146,24 @@ def _halves(corpus: Path, folder: Path) -> Iterator[Path]:
         yield target
 
 
+PG_SOCKET_DIR = Path("/var/run/postgresql")
+
+
+def _by_socket(url: str) -> str:
+    """A PostgreSQL URL through the local Unix socket, where there is one; else as it is."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not PG_SOCKET_DIR.is_dir():
+        return url
+    socket = parsed.set(host=None, port=None, query={"host": str(PG_SOCKET_DIR)})
+    return socket.render_as_string(hide_password=False)
+
+
 def concurrent_ingests(
     backend: str, new_database: NewDatabase, corpus: Path, runs: int, folder: Path
 ) -> Section:
-    """``runs`` × two `hub ingest` started together on an empty database (no `db upgrade`):
-    half of the runs over the same folder, half over disjoint halves; both must succeed and
-    the database must hold what one clean run gives."""
+    """``runs`` × two `hub ingest` started together on an empty database (no `db upgrade`),
+    as from two machines: half of the runs over the same folder, half over disjoint halves;
+    both must succeed and the database must hold what one clean run gives."""
     section = Section()
     with new_database() as url:
         _timed(["ingest", str(corpus)], url)
@@ -160,17 +174,24 @@ def concurrent_ingests(
         same = run % 2 == 0
         targets = [corpus, corpus] if same else halves
         with new_database() as url:
-            processes = [
-                subprocess.Popen(
-                    [sys.executable, "-m", "hub", "ingest", str(target)],
-                    cwd=ROOT,
-                    env=hub_env(url),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
+            processes = []
+            for n, target in enumerate(targets):
+                # As from two machines: nothing shared but the database (a folder, home and
+                # temporary folder each; on PostgreSQL the second through the Unix socket,
+                # another client address).
+                own = folder / f"run{run}-machine{n}"
+                own.mkdir()
+                environ = {**hub_env(_by_socket(url) if n else url), "HOME": str(own)}
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "hub", "ingest", str(target)],
+                        cwd=own,
+                        env={**environ, "TMPDIR": str(own)},
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
                 )
-                for target in targets
-            ]
             for process in processes:
                 _, err = process.communicate(timeout=900)
                 if process.returncode != 0:
