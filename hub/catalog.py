@@ -116,6 +116,10 @@ class Catalog:
             self._rows.setdefault((row.scheme, row.code), []).append(row)
             self._by_name.setdefault((row.scheme, _comparable(row.name)), []).append(row)
 
+    def count(self) -> int:
+        """How many entries (a code's name for a span of years) it holds."""
+        return sum(len(rows) for rows in self._rows.values())
+
     @classmethod
     def shipped(cls) -> Catalog:
         return cls(read_catalog())

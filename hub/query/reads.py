@@ -9,7 +9,6 @@ DataLoader's batch function has.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -20,10 +19,10 @@ from sqlmodel import col, select
 
 from hub.catalog import Catalog
 from hub.domain import BudgetTable, LineKind, Scheme, Scope
-from hub.query.model import VersionedReads
+from hub.query.model import ROW_BYTES, VersionedReads
 from hub.query.pages import CHANGE_CURSOR, MAX_PAGE, Page, decode_cursor, encode_cursor
 from hub.query.rollups import region_matches
-from hub.query.snapshot import Sessions, Snapshot
+from hub.query.snapshot import Sessions
 from hub.store.catalog import in_subtree, stored_catalog
 from hub.store.entities import (
     BudgetLine,
@@ -68,10 +67,8 @@ def _grouped(keys: Sequence[K], rows: Sequence[E], key: Callable[[E], K]) -> lis
     return [groups.get(k, []) for k in keys]
 
 
-_catalogs: weakref.WeakKeyDictionary[object, tuple[int, Catalog]] = weakref.WeakKeyDictionary()
-"""The stored catalog of each database (one per worker process) and the data version it was
-read at. Only a catalog sync changes it, and a sync moves the data version on, so one read per
-data version is exact; a request reads hundreds of entries otherwise (most of a rollup's time)."""
+def _catalog_size(catalog: Catalog) -> int:
+    return ROW_BYTES * catalog.count()
 
 
 class Reader:
@@ -81,7 +78,6 @@ class Reader:
     def __init__(self, sessions: Sessions, reads: VersionedReads | None = None) -> None:
         self.sessions = sessions
         self.reads = reads or VersionedReads(sessions)
-        self._database = sessions.database if isinstance(sessions, Snapshot) else sessions
         self._catalog: asyncio.Future[Catalog] | None = None
 
     async def _all(self, statement: Select[Any]) -> list[Any]:
@@ -168,15 +164,13 @@ class Reader:
         return await self._catalog
 
     async def _read_catalog(self) -> Catalog:
-        version = await self.reads.version()
-        kept = _catalogs.get(self._database)
-        if kept is not None and kept[0] == version:
-            return kept[1]
+        # Kept per data version: a request reads hundreds of entries otherwise (most of a
+        # rollup's time); only a catalog sync changes it, and a sync moves the version on.
+        return await self.reads.kept(("catalog",), self._stored_catalog, _catalog_size)
+
+    async def _stored_catalog(self) -> Catalog:
         async with self.sessions.session() as session:
-            catalog = await stored_catalog(session)
-        if isinstance(self.sessions, Snapshot):  # read at that version
-            _catalogs[self._database] = (version, catalog)
-        return catalog
+            return await stored_catalog(session)
 
     async def sightings(
         self, scheme: Scheme, year: int, code: str | None, within: str = "code"
