@@ -114,7 +114,9 @@ def run(
         for backend in backends:
             new_database = partial(_new_database, backend)
             with new_database() as url:
-                loaded = hub("ingest", str(SEED), str(served_corpus), url=url, cwd=folder)
+                loaded = hub(
+                    "ingest", str(SEED), str(served_corpus), url=url, cwd=folder, timeout=7200
+                )
                 if loaded.returncode != 0:
                     raise SystemExit(f"the suite's data did not load: {loaded.stderr}")
                 with served(url, folder) as hub_served:
@@ -157,7 +159,7 @@ def run(
                 report, "mutated documents", mutants, work, urls, plan.mutants, plan.pdf_mutants
             )
         with _new_database(backends[0]) as url:
-            hub("ingest", str(SEED), str(served_corpus), url=url, cwd=folder)
+            hub("ingest", str(SEED), str(served_corpus), url=url, cwd=folder, timeout=7200)
             with served(url, folder, HUB_RESPONSE_CACHE="0") as hub_served:
                 _section(
                     report, f"{backends[0]}: soak", soak, hub_served, QUERIES["contract"],

@@ -32,6 +32,9 @@ class TreeNode:
     line: BudgetLine
     children: list[TreeNode] = field(default_factory=list)
     parent: TreeNode | None = None
+    views: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """What the API made of this node, kept with it for as long as the node lives (in the read
+    model, one data version): made once, not once per request."""
 
     @cached_property
     def stated(self) -> Amounts:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 import strawberry
 
@@ -61,6 +63,12 @@ class BudgetNode(Node):
 
     @classmethod
     def of(cls, tree: TreeNode) -> BudgetNode:
+        """The node of ``tree``, made once per tree node: the trees are kept per data version,
+        and so are the nodes and amounts the API makes of them (they are never changed)."""
+        return _view(tree, "node", lambda: cls._make(tree))
+
+    @classmethod
+    def _make(cls, tree: TreeNode) -> BudgetNode:
         line = tree.line
         assert line.level is not None
         if line.id is None:  # a 类 or 款 the table does not print: known by its code
@@ -80,15 +88,27 @@ class BudgetNode(Node):
 
     @strawberry.field(description="所印金额 What the document states for this row.")
     def stated(self) -> Amounts:
-        return Amounts.of(self.tree.stated, self.id, "stated")
+        return _view(self.tree, "stated", lambda: Amounts.of(self.tree.stated, self.id, "stated"))
 
     @strawberry.field(description="计算金额 The sum of the node's leaves (a leaf's own amounts).")
     def computed(self) -> Amounts:
-        return Amounts.of(self.tree.computed, self.id, "computed")
+        tree = self.tree
+        return _view(tree, "computed", lambda: Amounts.of(tree.computed, self.id, "computed"))
 
     @strawberry.field(description="下级 The nodes one level down, in printed order.")
     def children(self) -> list[BudgetNode]:
-        return [BudgetNode.of(child) for child in self.tree.children]
+        tree = self.tree
+        return _view(tree, "children", lambda: [BudgetNode.of(c) for c in tree.children])
+
+
+V = TypeVar("V")
+
+
+def _view(tree: TreeNode, name: str, make: Callable[[], V]) -> V:
+    """What the API made of ``tree`` under ``name``, made now if not yet."""
+    if name not in tree.views:
+        tree.views[name] = make()
+    return tree.views[name]  # type: ignore[return-value]
 
 
 @strawberry.type(
