@@ -217,12 +217,12 @@ def _etag(key: tuple[str, int]) -> bytes:
 
 
 def _matches(scope: Scope, etag: bytes) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (weakly compared, as RFC 9110 asks) or is *."""
+    """Whether ``If-None-Match`` names ``etag`` (weakly compared, as RFC 9110 asks). ``*`` is
+    not taken: it would answer 304 to a query the API refuses, which has no tag."""
     asked = dict(scope.get("headers") or []).get(b"if-none-match")
     if asked is None:
         return False
-    names = {name.strip().removeprefix(b"W/") for name in asked.split(b",")}
-    return etag in names or b"*" in names
+    return etag in {name.strip().removeprefix(b"W/") for name in asked.split(b",")}
 
 
 async def _send_json(send: Send, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
