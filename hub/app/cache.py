@@ -130,10 +130,9 @@ class ResponseCache:
             await refuse(scope, send, 503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
             return
         key = (_key(scope, method, body), version)
-        tags = [(b"etag", _etag(key)), (b"cache-control", self.cache_control)]
-        if method != "GET":
-            tags = []
-        if tags and _matches(scope, tags[0][1]):
+        etag = _etag(key)
+        tags = [(b"etag", etag), (b"cache-control", self.cache_control)] if method == "GET" else []
+        if tags and _matches(scope, etag):
             await send({"type": "http.response.start", "status": 304, "headers": tags})
             await send({"type": "http.response.body", "body": b""})
             return
@@ -164,7 +163,7 @@ class ResponseCache:
                 # says so itself.
                 if status == 200 and json_response and b"cache-control" not in named:
                     message = {**message, "headers": [*headers, *tags]}
-            elif message["type"] == "http.response.body":
+            elif message["type"] == "http.response.body" and self.keeps:
                 chunks.append(message.get("body", b""))
             await send(message)
 
