@@ -40,7 +40,7 @@ from hub.store.entities import (
     is_current,
 )
 
-__all__ = ["AmbiguousError", "Reader", "Sighting"]
+__all__ = ["AmbiguousError", "Reader", "Seen"]
 
 K = TypeVar("K", bound=Hashable)
 E = TypeVar("E")
@@ -51,13 +51,14 @@ class AmbiguousError(LookupError):
 
 
 @dataclass(frozen=True)
-class Sighting:
-    """A code as one department prints it in a year."""
+class Seen:
+    """A code as the year's current disclosures print it: each printed name with how many
+    departments print it, and how many departments and regions print the code at all."""
 
     code: str
-    printed_name: str
-    department_id: int
-    region_id: int
+    names: dict[str, int]
+    departments: int
+    regions: int
 
 
 def _grouped(keys: Sequence[K], rows: Sequence[E], key: Callable[[E], K]) -> list[list[E]]:
@@ -172,20 +173,21 @@ class Reader:
         async with self.sessions.session() as session:
             return await stored_catalog(session)
 
-    async def sightings(
+    async def seen(
         self, scheme: Scheme, year: int, code: str | None, within: str = "code"
-    ) -> list[Sighting]:
-        """Where the current disclosures of a year print a code, and what they call it: the
-        observed catalog. ``within`` widens it to the codes one level under ``code``
-        ("children"), every code under it ("subtree"), or (``code`` None) every code."""
+    ) -> dict[str, Seen]:
+        """Where the current disclosures of a year print a code, and what they call it (the
+        observed catalog), by code. ``within`` widens it to the codes one level under ``code``
+        ("children"), every code under it ("subtree"), or (``code`` None) every code. Counted
+        in the database: a province prints hundreds of thousands of lines a year."""
         return await self.reads.kept(
-            ("sightings", scheme, year, code, within),
-            lambda: self._read_sightings(scheme, year, code, within),
+            ("seen", scheme, year, code, within),
+            lambda: self._read_seen(scheme, year, code, within),
         )
 
-    async def _read_sightings(
+    async def _read_seen(
         self, scheme: Scheme, year: int, code: str | None, within: str
-    ) -> list[Sighting]:
+    ) -> dict[str, Seen]:
         where: list[Any] = []
         if code is not None and within == "code":
             where = [col(BudgetLine.code) == code]
@@ -193,31 +195,41 @@ class Reader:
             where = [in_subtree(col(BudgetLine.code), code), col(BudgetLine.code) != code]
             if within == "children":
                 where.append(func.length(col(BudgetLine.code)) == len(code) + 2)
-        statement = (
-            select(
-                col(BudgetLine.code),
-                col(BudgetLine.printed_name),
-                col(Department.id),
-                col(Department.region_id),
+
+        def counted(*columns: Any) -> Select[Any]:
+            statement: Select[Any] = (
+                select(*columns)
+                .join(Disclosure, col(Disclosure.id) == col(BudgetLine.disclosure_id))
+                .join(Department, col(Department.id) == col(Disclosure.department_id))
+                .where(
+                    col(BudgetLine.scheme) == scheme,
+                    col(BudgetLine.kind) == LineKind.SUBJECT,
+                    col(BudgetLine.code).is_not(None),
+                    col(Disclosure.fiscal_year) == year,
+                    is_current(),
+                    *where,
+                )
             )
-            .join(Disclosure, col(Disclosure.id) == col(BudgetLine.disclosure_id))
-            .join(Department, col(Department.id) == col(Disclosure.department_id))
-            .where(
-                col(BudgetLine.scheme) == scheme,
-                col(BudgetLine.kind) == LineKind.SUBJECT,
-                col(Disclosure.fiscal_year) == year,
-                is_current(),
-                *where,
-            )
-            .distinct()
-        )
+            return statement
+
+        departments = func.count(col(Department.id).distinct())
+        regions = func.count(col(Department.region_id).distinct())
+        by_name = counted(col(BudgetLine.code), col(BudgetLine.printed_name), departments)
+        by_code = counted(col(BudgetLine.code), departments, regions)
         async with self.sessions.session() as session:
-            rows = (await session.execute(statement)).all()
-        return [
-            Sighting(code, name, department, region)
-            for code, name, department, region in rows
-            if code is not None and department is not None
-        ]
+            names = (
+                await session.execute(
+                    by_name.group_by(col(BudgetLine.code), col(BudgetLine.printed_name))
+                )
+            ).all()
+            codes = (await session.execute(by_code.group_by(col(BudgetLine.code)))).all()
+        printed: dict[str, dict[str, int]] = defaultdict(dict)
+        for found, name, count in names:
+            printed[found][name] = int(count)
+        return {
+            found: Seen(found, printed[found], int(count), int(spread))
+            for found, count, spread in codes
+        }
 
     # Entry points: finding disclosures and departments.
 

@@ -10,7 +10,7 @@ from hub.api.ids import encode_id
 from hub.api.types.common import Info, Level, Node, Scheme
 from hub.catalog import Catalog, CatalogRow, observed_name
 from hub.domain import NameSource, level_of, parent_of
-from hub.query.reads import Sighting
+from hub.query.reads import Seen
 
 __all__ = ["SeenIn", "Subject", "subject", "subjects"]
 
@@ -24,33 +24,31 @@ async def subject(
     loaded print for it (:func:`hub.catalog.observed_name`); None where neither knows it."""
     reader = info.context.reader
     catalog = await reader.catalog()
-    return _subject(catalog, scheme, code, year, await reader.sightings(scheme, year, code))
+    seen = (await reader.seen(scheme, year, code)).get(code)
+    return _subject(catalog, scheme, code, year, seen)
 
 
 def _subject(
-    catalog: Catalog, scheme: domain.Scheme, code: str, year: int, sightings: list[Sighting]
+    catalog: Catalog, scheme: domain.Scheme, code: str, year: int, seen: Seen | None
 ) -> Subject | None:
     official = catalog.entry_in(scheme, code, year)
     if official is not None:
-        return Subject(entry=official, year=year, source=NameSource.OFFICIAL, sightings=sightings)
-    name = observed_name(_issuers(sightings))
+        return Subject(entry=official, year=year, source=NameSource.OFFICIAL, seen=seen)
+    name = observed_name(_issuers(seen))
     if name is None:
         return None
     entry = CatalogRow(
         scheme, code, name, level_of(code), parent_of(code), year, year, _OBSERVED_SOURCE
     )
-    return Subject(entry=entry, year=year, source=NameSource.OBSERVED, sightings=sightings)
+    return Subject(entry=entry, year=year, source=NameSource.OBSERVED, seen=seen)
 
 
 _OBSERVED_SOURCE = "printed by the disclosures loaded"
 
 
-def _issuers(sightings: list[Sighting]) -> dict[str, int]:
+def _issuers(seen: Seen | None) -> dict[str, int]:
     """Each printed name and how many departments print it."""
-    departments: dict[str, set[int]] = {}
-    for sighting in sightings:
-        departments.setdefault(sighting.printed_name, set()).add(sighting.department_id)
-    return {name: len(ids) for name, ids in departments.items()}
+    return seen.names if seen is not None else {}
 
 
 @strawberry.type(description="出现 Who prints a code in the year's current disclosures.")
@@ -71,7 +69,7 @@ class Subject(Node):
         "issuers print for the code that year (a name others print longer is a cut-short one, "
         "never chosen)."
     )
-    sightings: strawberry.Private[list[Sighting]]
+    seen: strawberry.Private[Seen | None]
 
     async def _near(self, info: Info[Context, None], code: str | None) -> Subject | None:
         return await subject(info, self.entry.scheme, code, self.year) if code else None
@@ -117,9 +115,9 @@ class Subject(Node):
 
     @strawberry.field(description="出现 How many departments and regions print the code.")
     def seen_in(self) -> SeenIn:
-        departments = {s.department_id for s in self.sightings}
+        seen = self.seen
         return SeenIn(
-            departments=len(departments), regions=len({s.region_id for s in self.sightings})
+            departments=seen.departments if seen else 0, regions=seen.regions if seen else 0
         )
 
     @strawberry.field(
@@ -127,7 +125,7 @@ class Subject(Node):
         "first (short forms that narrow columns cut included)."
     )
     def printed_names(self) -> list[str]:
-        issuers = _issuers(self.sightings)
+        issuers = _issuers(self.seen)
         return sorted(issuers, key=lambda name: (-issuers[name], name))
 
     @strawberry.field(description="上级 The node one level up; null for a 类.")
@@ -174,9 +172,8 @@ async def _below(
         rows = [row for row in rows if row.parent_code == code]
     elif code is not None:
         rows = [row for row in rows if row.code.startswith(code) and row.code != code]
-    found: dict[str, list[Sighting]] = {row.code: [] for row in rows}
-    for sighting in await reader.sightings(scheme, year, code, within):
-        found.setdefault(sighting.code, []).append(sighting)
+    found: dict[str, Seen | None] = {row.code: None for row in rows}
+    found.update(await reader.seen(scheme, year, code, within))
     made = [_subject(catalog, scheme, c, year, seen) for c, seen in sorted(found.items())]
     return [node for node in made if node is not None]
 
@@ -196,5 +193,5 @@ async def subjects(
         for node in await _below(info, scheme, year, under, "subtree")
         if not wanted
         or node.entry.code.startswith(wanted)
-        or any(wanted in name for name in (node.entry.name, *_issuers(node.sightings)))
+        or any(wanted in name for name in (node.entry.name, *_issuers(node.seen)))
     ]
