@@ -119,8 +119,11 @@ def run(
                 )
                 if loaded.returncode != 0:
                     raise SystemExit(f"the suite's data did not load: {loaded.stderr}")
+                cold = partial(
+                    served, url, folder, HUB_RESPONSE_CACHE="0", HUB_READ_MODEL_BYTES="0"
+                )
                 with served(url, folder) as hub_served:
-                    _section(report, f"{backend}: abuse", abuse, hub_served, plan.requests)
+                    _section(report, f"{backend}: abuse", abuse, hub_served, plan.requests, 1, cold)
                     _section(report, f"{backend}: query bombs", query_bombs, hub_served)
                 if backend == "postgresql":
                     cut = Cut(url)

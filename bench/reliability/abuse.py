@@ -14,7 +14,8 @@ import random
 import string
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -404,8 +405,41 @@ async def _run(
         return list(await asyncio.gather(*(one(r) for r in requests)))
 
 
-def abuse(served: Served, count: int, seed: int = 1) -> Section:
-    """The battery, then ``count`` fuzzed requests, 8 at a time."""
+MAX_CPU_SECONDS = 2.0
+"""The most CPU time one accepted request of up to 100 KB may cost the server."""
+REPLAYED = 40
+
+
+def _size(request: Request) -> int:
+    return len(request.path.encode()) + len(request.body or b"")
+
+
+def _cpu_costs(cold: Served, requests: list[Request]) -> list[tuple[float, str, int]]:
+    """Each request sent alone to a hub that keeps nothing between requests: the server's CPU
+    seconds for it, its name and status."""
+
+    async def replay() -> list[tuple[float, str, int]]:
+        costs = []
+        async with httpx.AsyncClient(base_url=cold.base) as client:
+            for request in requests:
+                before = cold.cpu_seconds()
+                status, _, _ = await _send(client, request)
+                costs.append((cold.cpu_seconds() - before, request.name, status))
+        return costs
+
+    return asyncio.run(replay())
+
+
+def abuse(
+    served: Served,
+    count: int,
+    seed: int = 1,
+    cold: Callable[[], AbstractContextManager[Served]] | None = None,
+) -> Section:
+    """The battery, then ``count`` fuzzed requests, 8 at a time. With ``cold`` (the same data
+    served with no response cache and no read model), the accepted requests of up to 100 KB
+    that took longest are sent again one at a time, and the CPU each costs the server is
+    measured: wall time at 8 concurrent requests says little about one request's cost."""
     section = Section()
     battery = list(_battery())
     requests = battery + list(_fuzzed(max(0, count - len(battery)), seed))
@@ -432,6 +466,27 @@ def abuse(served: Served, count: int, seed: int = 1) -> Section:
     )
     section.expect(section.figures["tracebacks_logged"] == 0, "tracebacks in the server's log")
     section.expect(health == 200, f"/health answered {health} after the battery")
+    if cold is not None:
+        slowest = sorted(
+            (
+                (seconds, r)
+                for r, s, seconds, _ in results
+                if 200 <= s < 300 and _size(r) <= 100_000
+            ),
+            key=lambda pair: pair[0],
+            reverse=True,
+        )[:REPLAYED]
+        with cold() as cold_served:
+            costs = _cpu_costs(cold_served, [r for _, r in slowest])
+        cpu, name, status = max(costs, default=(0.0, "none", 0))
+        section.figures["cold_replay"] = {
+            "replayed": len(costs),
+            "costliest_cpu_ms": round(cpu * 1000),
+            "costliest_cpu": name,
+            "status": status,
+            "over_limit": [(n, round(c * 1000)) for c, n, _ in costs if c > MAX_CPU_SECONDS],
+        }
+        section.expect(cpu <= MAX_CPU_SECONDS, f"{name} cost {cpu:.2f} s of CPU, alone and cold")
     return section
 
 

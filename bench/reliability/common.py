@@ -81,6 +81,17 @@ class Served:
     def rss_mb(self) -> float:
         return round(rss_kb(self.process.pid) / 1024, 1)
 
+    def cpu_seconds(self) -> float:
+        """The CPU time, user and system, the server's processes have used so far."""
+        ticks = 0
+        for pid in group(self.process.pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (man 5 proc)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def tracebacks(self) -> int:
         return self.log.read_text(errors="replace").count("Traceback (most recent call last)")
 

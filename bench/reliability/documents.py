@@ -134,10 +134,10 @@ def _mutate(text: str, rng: random.Random) -> tuple[str, bytes]:
         lines[i] = lines[i] + "局" * rng.choice([100, 300, 5000])
         return "a very long line", "\n".join(lines).encode()
     if kind == 10:
-        data = bytearray(text.encode())
+        flipped = bytearray(text.encode())
         for _ in range(rng.randrange(1, 6)):
-            data[rng.randrange(len(data))] = rng.randrange(256)
-        return "bytes flipped", bytes(data)
+            flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+        return "bytes flipped", bytes(flipped)
     if kind == 11:
         lines[i] = lines[i].replace("\t", " ")
         return "tabs lost on a line", "\n".join(lines).encode()

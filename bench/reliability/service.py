@@ -61,7 +61,7 @@ async def _load(base: str, phases: list[Phase]) -> dict[str, Any]:
     query the cache cannot hold: a new alias each time) came after the last phase began."""
     statuses: dict[str, Counter[str]] = {name: Counter() for name, _ in phases}
     recovered: list[float] = []
-    current = {"phase": phases[0][0], "since": time.perf_counter()}
+    current: dict[str, Any] = {"phase": phases[0][0], "since": time.perf_counter()}
     stop = False
     n = 0
 
