@@ -163,12 +163,13 @@ def bounded_executor(
     max_nodes: int,
     max_bytes: int,
     seconds: float,
+    base: type[BoundedExecutor] = BoundedExecutor,
 ) -> type[BoundedExecutor]:
     """An executor class with these bounds; :attr:`BoundedExecutor.sizes` is filled in once
     the schema exists (:func:`hub.api.cost.list_sizes`)."""
     return type(
         "Bounded",
-        (BoundedExecutor,),
+        (base,),
         {
             "max_cost": max_cost,
             "max_nodes": max_nodes,

@@ -18,7 +18,8 @@ from strawberry.types import ExecutionContext
 from hub.api.context import EndOfRequest
 from hub.api.cost import document_rule, list_sizes
 from hub.api.errors import ErrorCodes, ErrorCodesWithSuggestions, Masked, UserError
-from hub.api.executor import bounded_executor
+from hub.api.executor import BoundedExecutor, bounded_executor
+from hub.api.plan import PlannedExecutor
 from hub.api.query import Query
 from hub.api.types.catalog import Subject
 from hub.api.types.disclosure import (
@@ -75,13 +76,17 @@ class HubSchema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
-def make_schema(limits: Limits = Limits(), *, debug: bool = False) -> strawberry.Schema:
-    """The schema; extensions are factories, so each request gets fresh ones."""
+def make_schema(
+    limits: Limits = Limits(), *, debug: bool = False, planned: bool = True
+) -> strawberry.Schema:
+    """The schema; extensions are factories, so each request gets fresh ones. ``planned``:
+    queries run by plan (:mod:`hub.api.plan`), else by graphql-core alone."""
     executor = bounded_executor(
         max_cost=limits.max_cost,
         max_nodes=limits.max_nodes,
         max_bytes=limits.max_response_bytes,
         seconds=limits.seconds,
+        base=PlannedExecutor if planned else BoundedExecutor,
     )
     # The rule's class is made once, here, so that the validation cache (keyed by document
     # and rules) hits on every repeated query.
