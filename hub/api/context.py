@@ -82,9 +82,11 @@ class EndOfRequest(SchemaExtension):
                 await context.close()
 
 
-def make_context(database: Database) -> Context:
+def make_context(database: Database, version: int | None = None) -> Context:
+    """A request's context; ``version``: the data version read for it after it arrived (by the
+    response cache), which its reads then take rather than read again."""
     snapshot = Snapshot(database)
-    reads = VersionedReads(snapshot)  # one data version for the request's reads
+    reads = VersionedReads(snapshot, version)  # one data version for the request's reads
     reader, rollups = Reader(snapshot, reads), Rollups(snapshot, reads)
     return Context(
         snapshot=snapshot,

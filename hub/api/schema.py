@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError, lexicographic_sort_schema, print_schema
@@ -13,9 +15,10 @@ from strawberry.extensions import (
     ParserCache,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from hub.api.context import EndOfRequest
+from hub.api.context import Context, EndOfRequest, make_context
 from hub.api.cost import document_rule, list_sizes
 from hub.api.errors import ErrorCodes, ErrorCodesWithSuggestions, Masked, UserError
 from hub.api.executor import BoundedExecutor, bounded_executor
@@ -33,6 +36,7 @@ from hub.api.types.disclosure import (
     ThreePublicLine,
 )
 from hub.api.types.rollup import RollupNode
+from hub.query.version import DataMoved
 
 __all__ = ["Limits", "make_schema", "schema", "schema_sdl"]
 
@@ -70,10 +74,42 @@ class HubSchema(strawberry.Schema):
         unexpected = [
             e
             for e in errors
-            if e.original_error is not None and not isinstance(e.original_error, UserError)
+            if e.original_error is not None
+            and not isinstance(e.original_error, UserError | DataMoved)
         ]
         if unexpected:
             super().process_errors(unexpected, execution_context)
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        def run(context: Any) -> Any:
+            return super(HubSchema, self).execute(
+                query,
+                variable_values,
+                context,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+
+        result = await run(context_value)
+        if isinstance(context_value, Context) and context_value.snapshot.moved:
+            # A load committed between the version it took and its snapshot: once more, the
+            # snapshot opened first, so that the version is read in it (no second move).
+            again = make_context(context_value.snapshot.database)
+            async with again.snapshot.session():
+                pass
+            result = await run(again)
+        return result  # type: ignore[no-any-return]
 
 
 def make_schema(

@@ -10,7 +10,6 @@ anything else always reaches the API. The same key tags answers to GET for HTTP 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections import OrderedDict
 from urllib.parse import parse_qsl
@@ -22,10 +21,10 @@ from hub import __version__
 from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from hub.app.refusals import refuse
 from hub.config import Settings
-from hub.store.catalog import data_version
+from hub.query.version import version_watch
 from hub.store.engine import Database
 
-__all__ = ["DEFAULT_CACHE_CONTROL", "ResponseCache", "VersionWatch"]
+__all__ = ["DATA_VERSION_KEY", "DEFAULT_CACHE_CONTROL", "ResponseCache"]
 
 DEFAULT_CACHE_CONTROL = Settings.cache_control
 """Proxies may keep answers to GET but ask again each time, which costs a 304 while the data
@@ -35,57 +34,11 @@ ENTRY_SHARE = 16
 """One answer may take at most this fraction (1/16) of the cache's bytes, so that a few large
 answers cannot push out all the others."""
 
+DATA_VERSION_KEY = "hub.data_version"
+"""Where the data version this middleware read for a request is left in its ASGI scope: the
+request's reads take it rather than reading it again."""
+
 _JSON_ACCEPTS = {b"", b"*/*", b"application/json", b"application/graphql-response+json"}
-
-
-class VersionWatch:
-    """The data version, read for many requests at once and still exact.
-
-    Each request waits for the next read that starts after it arrived, so no commit that
-    preceded the request can be missed; every request waiting at that moment shares the read.
-    Every request waiting hears an answer, whatever happens to the read: a read that failed,
-    even while its connection was being closed, or was interrupted, is an error to each of them
-    (an outage: 503), never silence until the request timeout.
-    """
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.waiting: asyncio.Future[int] | None = None
-        self.reading = False
-
-    async def current(self) -> int:
-        if self.waiting is None:
-            self.waiting = asyncio.get_running_loop().create_future()
-            if not self.reading:
-                self.reading = True
-                self.task = asyncio.ensure_future(self._read())
-        return await asyncio.shield(self.waiting)
-
-    async def _read(self) -> None:
-        try:
-            while (batch := self.waiting) is not None:
-                self.waiting = None
-                try:
-                    async with self.database.session() as session:
-                        version = await data_version(session)
-                except BaseException as exc:
-                    # Settled only once the session is closed: closing a connection the
-                    # database dropped fails after the read succeeded.
-                    batch.set_exception(exc if isinstance(exc, Exception) else _interrupted())
-                    if not isinstance(exc, Exception):
-                        raise
-                else:
-                    batch.set_result(version)
-        finally:
-            self.reading = False
-            if self.waiting is not None:  # arrived while the read was interrupted
-                self.waiting.set_exception(_interrupted())
-                self.waiting = None
-
-
-def _interrupted() -> ConnectionError:
-    """What the requests waiting hear of a read cut short (the server stopping)."""
-    return ConnectionError("reading the data version was interrupted")
 
 
 class ResponseCache:
@@ -106,7 +59,7 @@ class ResponseCache:
         self.app, self.entries, self.max_bytes = app, entries, max_bytes
         self.keeps = entries > 0 and max_bytes > 0
         self.cache_control = cache_control.encode("latin-1")
-        self.versions = VersionWatch(database)
+        self.versions = version_watch(database)
         self.cached: OrderedDict[tuple[str, int], bytes] = OrderedDict()
         self.bytes = 0
 
@@ -129,6 +82,7 @@ class ResponseCache:
                 raise
             await refuse(scope, send, 503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
             return
+        scope[DATA_VERSION_KEY] = version
         key = (_key(scope, method, body), version)
         etag = _etag(key)
         tags = [(b"etag", etag), (b"cache-control", self.cache_control)] if method == "GET" else []

@@ -21,6 +21,7 @@ from strawberry.http.parse_content_type import parse_content_type
 from hub.api.context import Context, make_context
 from hub.api.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from hub.app.assets import missing_assets
+from hub.app.cache import DATA_VERSION_KEY
 from hub.app.graphiql import GRAPHIQL_PACKAGES, cdn_files, example_query, page
 from hub.app.persisted import NOT_FOUND_BODY, PersistedQueries, PersistedQueryNotFound
 from hub.app.refusals import RETRY_AFTER_SECONDS, log_refusal, refusal_body
@@ -167,7 +168,8 @@ class HubGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return make_context(self.database)
+        # The data version the response cache read for this request, if it did.
+        return make_context(self.database, request.scope.get(DATA_VERSION_KEY))
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response

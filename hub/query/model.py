@@ -3,9 +3,10 @@ at, so that a department, a table or a rollup asked again costs no SQL.
 
 The data change only when something is loaded, withdrawn or the catalog synced, and each of
 those moves the data version on in the same transaction (as the response cache relies on).
-A request reads the version once, in its own snapshot, with everything else it reads: a value
-read in that snapshot is the value at that version, and one kept for that version is the one
-any later request at that version would read. A request that sees a newer version empties the
+A request takes the version once (read after it arrived, or in its own snapshot when it read
+the database first), and any snapshot it reads in is held to that version: a value read in it
+is the value at that version, and one kept for that version is the one any later request at
+that version would read. A request that sees a newer version empties the
 model and starts it again; one still reading an older version neither takes from it nor adds
 to it. The model holds at most ``max_bytes`` (estimated), the least recently used going first.
 """
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 
 from hub.config import Settings
 from hub.query.snapshot import Sessions, Snapshot
+from hub.query.version import version_watch
 from hub.store.catalog import data_version
 from hub.store.engine import Database
 
@@ -118,24 +120,38 @@ def read_model(database: Database, max_bytes: int | None = None) -> ReadModel:
 
 
 class VersionedReads:
-    """One request's way to the read model: the data version read once, in the request's
-    snapshot. Given plain sessions (no snapshot), nothing is kept: the version and the value
-    could then come from different moments."""
+    """One request's way to the read model: the data version taken once, and the request's
+    snapshot held to it. Given plain sessions (no snapshot), nothing is kept: the version and
+    the value could then come from different moments.
 
-    def __init__(self, sessions: Sessions) -> None:
+    The version is the one read (for many requests at once, :mod:`hub.query.version`) after
+    the request arrived, or ``version`` when the caller has read it so; a request answered
+    from the model then runs no statement of its own. One that read the database first reads
+    the version in its snapshot. A snapshot opened after values were taken must read the same
+    version, or the request is run again (:attr:`Snapshot.moved`)."""
+
+    def __init__(self, sessions: Sessions, version: int | None = None) -> None:
         self.sessions = sessions
         self.model = read_model(sessions.database) if isinstance(sessions, Snapshot) else None
+        self.given = version
         self._version: asyncio.Future[int] | None = None
 
     async def version(self) -> int:
-        """The data version this request reads, read once."""
+        """The data version this request reads, taken once."""
         if self._version is None:
-            self._version = asyncio.ensure_future(self._read_version())
+            self._version = asyncio.ensure_future(self._take_version())
         return await self._version
 
-    async def _read_version(self) -> int:
-        async with self.sessions.session() as session:
-            return await data_version(session)
+    async def _take_version(self) -> int:
+        snapshot = self.sessions
+        if not isinstance(snapshot, Snapshot) or snapshot.opening:
+            async with self.sessions.session() as session:
+                return await data_version(session)
+        version = self.given
+        if version is None:
+            version = await version_watch(snapshot.database).current()
+        await snapshot.expect(version)
+        return version
 
     async def kept(
         self,

@@ -16,6 +16,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.query.version import DataMoved
+from hub.store.catalog import data_version
 from hub.store.engine import Database
 
 __all__ = ["Sessions", "Snapshot"]
@@ -30,7 +32,9 @@ class Sessions(Protocol):
 
 class Snapshot:
     """A read transaction opened on the first read and shared by every read after it, until
-    :meth:`close`."""
+    :meth:`close`. Once values of a data version were taken (:meth:`expect`), it must read
+    that version: if it opens at a newer one, :exc:`DataMoved` is raised and :attr:`moved`
+    says the request is to be run again."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -38,6 +42,29 @@ class Snapshot:
         self._opened: AbstractAsyncContextManager[AsyncSession] | None = None
         self._session: AsyncSession | None = None
         self._closed = False
+        self.expected: int | None = None
+        self.version: int | None = None
+        self.moved = False
+
+    @property
+    def opening(self) -> bool:
+        """Whether a read has begun (the transaction is open, or opening)."""
+        return self._opened is not None or self._turn.locked()
+
+    async def expect(self, version: int) -> None:
+        """Values of ``version`` were taken: checked now if the transaction is open, else
+        when it opens."""
+        async with self._turn:
+            self.expected = version
+            if self._session is not None:
+                await self._check(self._session)
+
+    async def _check(self, session: AsyncSession) -> None:
+        if self.version is None:
+            self.version = await data_version(session)
+        if self.version != self.expected:
+            self.moved = True
+            raise DataMoved(f"read version {self.expected}, then the data moved to {self.version}")
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -50,8 +77,10 @@ class Snapshot:
                 return
             if self._session is None:
                 opened = self.database.snapshot()
-                self._session = await opened.__aenter__()
                 self._opened = opened
+                self._session = await opened.__aenter__()
+                if self.expected is not None:
+                    await self._check(self._session)
             yield self._session
 
     async def close(self) -> None:

@@ -23,6 +23,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
+    get_introspection_query,
     get_named_type,
     is_leaf_type,
 )
@@ -243,6 +244,7 @@ async def _run(database: Database, text: str, variables: dict[str, Any]) -> None
 )
 @given(query=queries(SCHEMA))
 @example(query=(CONTRACT, {}))
+@example(query=(get_introspection_query(descriptions=True), {}))
 @example(query=(DRILL, {"d": "209"}))
 async def test_generated_queries_answer_as_graphql_core_does(
     database: Database, query: tuple[str, dict[str, Any]]

@@ -1,18 +1,14 @@
 """The response cache: repeated queries are answered from it, never stale after a load."""
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 
-from hub.api.errors import database_unavailable
-from hub.app.cache import ResponseCache, VersionWatch
+from hub.app.cache import ResponseCache
 from hub.app.web import create_app
 from hub.config import Settings
-from hub.store.catalog import data_version
 from hub.store.engine import Database
 from tests import seed
 
@@ -160,79 +156,3 @@ def _cache(app: object) -> ResponseCache:
             assert isinstance(endpoint, ResponseCache)
             return endpoint
     raise AssertionError("no /graphql route")
-
-
-class _DroppedWhileClosing:
-    """A database whose first session is read, then fails as it is closed (the connection
-    dropped under it), after a second request has joined the next read."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.closing = asyncio.Event()
-        self.joined = asyncio.Event()
-        self.sessions = 0
-
-    @asynccontextmanager
-    async def session(self) -> AsyncIterator[object]:
-        self.sessions += 1
-        async with self.database.session() as session:
-            yield session
-        if self.sessions == 1:
-            self.closing.set()
-            await self.joined.wait()
-            raise ConnectionResetError("connection dropped while closing")
-
-
-async def test_every_request_waiting_for_the_data_version_hears_an_answer(
-    database: Database,
-) -> None:
-    """A read that fails as its session closes answers its requests with the outage (503)
-    and the next read serves those that came meanwhile: none is left waiting."""
-    dropping = _DroppedWhileClosing(database)
-    watch = VersionWatch(dropping)  # type: ignore[arg-type]
-    first = asyncio.ensure_future(watch.current())
-    await dropping.closing.wait()
-    second = asyncio.ensure_future(watch.current())
-    await asyncio.sleep(0)
-    dropping.joined.set()
-    with pytest.raises(ConnectionResetError) as failed:
-        await asyncio.wait_for(first, 5)
-    assert database_unavailable(failed.value)
-    async with database.session() as session:
-        assert await asyncio.wait_for(second, 5) == await data_version(session)
-    assert dropping.sessions == 2
-
-
-class _Stuck:
-    """A database whose first session never answers."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.reading = asyncio.Event()
-
-    @asynccontextmanager
-    async def session(self) -> AsyncIterator[object]:
-        if not self.reading.is_set():
-            self.reading.set()
-            await asyncio.Event().wait()
-        async with self.database.session() as session:
-            yield session
-
-
-async def test_a_read_interrupted_fails_the_requests_waiting_and_the_next_one_reads_again(
-    database: Database,
-) -> None:
-    stuck = _Stuck(database)
-    watch = VersionWatch(stuck)  # type: ignore[arg-type]
-    waiting = asyncio.ensure_future(watch.current())
-    await stuck.reading.wait()
-    later = asyncio.ensure_future(watch.current())
-    await asyncio.sleep(0)
-    watch.task.cancel()
-    for request in (waiting, later):
-        with pytest.raises(ConnectionError, match="interrupted"):
-            await asyncio.wait_for(request, 5)
-    with pytest.raises(ConnectionError, match="interrupted"):
-        await asyncio.wait_for(waiting, 5)
-    async with database.session() as session:
-        assert await asyncio.wait_for(watch.current(), 5) == await data_version(session)

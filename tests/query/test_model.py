@@ -61,8 +61,13 @@ async def test_a_repeated_drill_and_rollup_read_only_the_data_version(database: 
             again = await _ask(database, query)
         assert again == first
         assert len(cold) >= 4
-        reads = [s for s in warm if s.startswith("SELECT")]
-        assert reads == ["SELECT data_version.version FROM data_version"], warm
+        # The version only; on SQLite not even through the engine (hub.store.catalog.FileVersion).
+        version = (
+            []
+            if database.backend == "sqlite"
+            else ["SELECT data_version.version FROM data_version"]
+        )
+        assert [s for s in warm if s.startswith("SELECT")] == version, warm
     drilled = _item(await _ask(database, DRILL))
     assert drilled == {
         "category": {"total": "3507.74"},
