@@ -3,9 +3,10 @@ fields that each know how they are read and completed, and the answer is built b
 list for every object, instead of asking graphql-core to work every field out again for every
 object of every list (the approach of graphql-jit and Grafast, made small).
 
-Most of the hub's fields are plain data (a node's code, name, level; an amount): for those the
-plan reads the attribute, with no resolve info, no argument coercion and no awaitable check of
-a resolver's wrapper. Fields with resolvers are called exactly as graphql-core calls them
+Most of the hub's fields are plain data (a node's code, name, level; an amount) or computed
+from their object alone (a disclosure's year from its row): for those the plan reads the
+attribute or calls the method, with no resolve info, no argument coercion and no awaitable
+check of strawberry's wrapper. Fields with resolvers are called exactly as graphql-core calls them
 (strawberry's own wrapper, the same resolve info, arguments coerced once per request). Whatever
 the plan does not cover itself (abstract types, iterables that are not lists, awaitable list
 items' oddities) is handed to graphql-core's own completion for that value, so the answer,
@@ -151,6 +152,8 @@ def _selection(ex: PlannedExecutor, parent: GraphQLObjectType, grouped: Any) -> 
 
 
 def _reader(ex: PlannedExecutor, parent: GraphQLObjectType, field: _Field) -> None:
+    """A plain field, or one whose resolver only computes from its object, is read directly;
+    anything else (arguments, info, async, extensions) goes through ``resolve``."""
     definition = field.definition
     if field.name == "__typename":
         name = parent.name
@@ -158,13 +161,9 @@ def _reader(ex: PlannedExecutor, parent: GraphQLObjectType, field: _Field) -> No
         return
     field.resolve = definition.resolve or ex.field_resolver
     strawberry_field: Any = (definition.extensions or {}).get(_BACKREF)
-    plain = (
-        getattr(definition.resolve, "_is_default", False)
-        and strawberry_field is not None
-        and not definition.args
-        and not field.nodes[0].arguments
-    )
-    if plain:
+    if strawberry_field is None or definition.args or field.nodes[0].arguments:
+        return
+    if getattr(definition.resolve, "_is_default", False):
         python_name = strawberry_field.python_name
         default = strawberry_field.default_resolver
         field.read = (
@@ -172,6 +171,27 @@ def _reader(ex: PlannedExecutor, parent: GraphQLObjectType, field: _Field) -> No
             if default is getattr
             else lambda source: default(source, python_name)
         )
+    elif _computed_from_self(ex, strawberry_field):
+        # What strawberry's wrapper would do for it: call it with the object as ``self``.
+        function = strawberry_field.base_resolver.wrapped_func
+        field.read = (
+            function if strawberry_field.base_resolver.self_parameter else lambda _: function()
+        )
+
+
+def _computed_from_self(ex: PlannedExecutor, strawberry_field: Any) -> bool:
+    resolver = strawberry_field.base_resolver
+    converter = getattr(getattr(ex.schema, "_strawberry_schema", None), "schema_converter", None)
+    return (
+        resolver is not None
+        and not strawberry_field.extensions
+        and not resolver.is_async
+        and not resolver.arguments
+        and resolver.info_parameter is None
+        and resolver.root_parameter is None
+        and resolver.parent_parameter is None
+        and getattr(converter, "_exception_handler_specs", None) == ()
+    )
 
 
 def _completer(parent: GraphQLObjectType, field: _Field, of: Any) -> Complete:
@@ -273,16 +293,7 @@ def _list_completer(parent: GraphQLObjectType, field: _Field, of: GraphQLList[An
         try:
             for index, value in enumerate(result):
                 item_path = path.add_key(index, None)
-                try:
-                    if is_awaitable(value):
-                        value = _then(ex, item, item_type, field, info, item_path, value)
-                    else:
-                        value = item(ex, info, item_path, value)
-                        if is_awaitable(value):
-                            value = _settled(ex, value, item_type, field, item_path)
-                except Exception as raw:
-                    ex.handle_field_error(raw, item_type, field.details, item_path)
-                    value = None
+                value = _completed(ex, item, item_type, field, info, item_path, value)
                 if is_awaitable(value):
                     pending.append(index)
                 completed.append(value)
@@ -325,15 +336,11 @@ def _object(
                 else:
                     info = ex.build_resolve_info(field.definition, field.nodes, parent, field_path)
                     result = field.resolve(source, info, **_arguments(ex, field))  # type: ignore[misc]
-                if is_awaitable(result):
-                    result = _then(ex, field.complete, field.type, field, info, field_path, result)
-                else:
-                    result = field.complete(ex, info, field_path, result)
-                    if is_awaitable(result):
-                        result = _settled(ex, result, field.type, field, field_path)
             except Exception as raw:
                 ex.handle_field_error(raw, field.type, field.details, field_path)
                 result = None
+            else:
+                result = _completed(ex, field.complete, field.type, field, info, field_path, result)
             results[field.key] = result
             if is_awaitable(result):
                 pending.append(field.key)
@@ -343,6 +350,30 @@ def _object(
     if not pending:
         return results
     return _gathered_object(results, pending)
+
+
+def _completed(
+    ex: PlannedExecutor,
+    complete: Complete,
+    return_type: GraphQLOutputType,
+    field: _Field,
+    info: Info | None,
+    path: Path,
+    result: Any,
+) -> Any:
+    """A value completed, or the awaitable that completes it; a failure handled at ``path`` as
+    graphql-core handles it (null, or raised on to the parent when ``return_type`` is
+    non-null)."""
+    try:
+        if ex.is_awaitable(result):
+            return _then(ex, complete, return_type, field, info, path, result)
+        completed = complete(ex, info, path, result)
+        if ex.is_awaitable(completed):
+            return _settled(ex, completed, return_type, field, path)
+        return completed
+    except Exception as raw:
+        ex.handle_field_error(raw, return_type, field.details, path)
+        return None
 
 
 def _arguments(ex: PlannedExecutor, field: _Field) -> dict[str, Any]:

@@ -239,6 +239,7 @@ async def _run(database: Database, text: str, variables: dict[str, Any]) -> None
 
 @settings(
     max_examples=80,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -378,7 +379,7 @@ def _odd(executor: type[BoundedExecutor]) -> strawberry.Schema:
 ODD_PLANNED, ODD_GRAPHQL_CORE = _odd(PlannedExecutor), _odd(BoundedExecutor)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(query=queries(ODD_PLANNED._schema))
 @example(query=("{ item { missing } }", {}))
 @example(query=("{ item { strictGaps { name } gaps { name } wrong { name } } }", {}))
