@@ -87,11 +87,10 @@ _Selection = tuple[list[_Field], int]
 
 
 class PlannedExecutor(BoundedExecutor):
-    """The bounded executor, running queries by plan (``planned``; off: graphql-core's own
-    execution, as the differential test compares)."""
+    """The bounded executor, running queries by plan (mutations, should the schema get any,
+    and schemas with resolver middleware by graphql-core's own execution)."""
 
-    planned: ClassVar[bool] = True
-    plans: ClassVar[OrderedDict[Hashable, tuple[Any, _Selection]]]
+    plans: ClassVar[OrderedDict[Hashable, tuple[Any, _Selection]]] = OrderedDict()
     """By operation (kept, so that its id is not reused) and variables; each schema's
     executor class has its own (:func:`hub.api.executor.bounded_executor`)."""
 
@@ -108,7 +107,7 @@ class PlannedExecutor(BoundedExecutor):
         position_context: Any,
     ) -> Any:
         middleware = self.middleware_manager
-        if serially or not self.planned or (middleware is not None and middleware.middlewares):
+        if serially or (middleware is not None and middleware.middlewares):
             return super().execute_root_grouped_field_set(
                 root_type, root_value, grouped_field_set, serially, position_context
             )

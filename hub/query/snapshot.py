@@ -48,7 +48,8 @@ class Snapshot:
 
     @property
     def opening(self) -> bool:
-        """Whether a read has begun (the transaction is open, or opening)."""
+        """Whether a read has begun (the transaction is open, or opening: a read holds the
+        turn from before it opens)."""
         return self._opened is not None or self._turn.locked()
 
     async def expect(self, version: int) -> None:
@@ -77,8 +78,8 @@ class Snapshot:
                 return
             if self._session is None:
                 opened = self.database.snapshot()
-                self._opened = opened
                 self._session = await opened.__aenter__()
+                self._opened = opened
                 if self.expected is not None:
                     await self._check(self._session)
             yield self._session
