@@ -301,7 +301,7 @@ def _list_completer(parent: GraphQLObjectType, field: _Field, of: GraphQLList[An
             raise
         if not pending:
             return completed
-        return _gathered_list(completed, pending)
+        return _gathered(completed, pending)
 
     return completed_list
 
@@ -348,7 +348,7 @@ def _object(
         raise
     if not pending:
         return results
-    return _gathered_object(results, pending)
+    return _gathered(results, pending)
 
 
 def _completed(
@@ -444,23 +444,16 @@ async def _settled(
         return None
 
 
-async def _gathered_object(results: dict[str, Any], pending: list[str]) -> Any:
+async def _gathered(results: Any, pending: list[Any]) -> Any:
+    """``results`` (an object's dict or a list) with its awaitables at ``pending`` awaited
+    together, as graphql-core gathers them."""
     if len(pending) == 1:
         results[pending[0]] = await results[pending[0]]
     else:
         awaited = await gather_with_cancel(*(results[key] for key in pending))
-        results.update(zip(pending, awaited, strict=True))
+        for key, value in zip(pending, awaited, strict=True):
+            results[key] = value
     return results
-
-
-async def _gathered_list(completed: list[Any], pending: list[int]) -> Any:
-    if len(pending) == 1:
-        completed[pending[0]] = await completed[pending[0]]
-    else:
-        awaited = await gather_with_cancel(*(completed[index] for index in pending))
-        for index, value in zip(pending, awaited, strict=True):
-            completed[index] = value
-    return completed
 
 
 def _settle_pending(ex: PlannedExecutor, awaitables: Sequence[Any]) -> None:
